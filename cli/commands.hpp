@@ -1,0 +1,13 @@
+#pragma once
+#include "cli/context.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace govmap::cli {
+
+void add_db_commands(CLI::App& app, Context& ctx);
+void add_migrate_command(CLI::App& app, Context& ctx);
+
+} // namespace govmap::cli

@@ -1,0 +1,58 @@
+#pragma once
+// What every govmap command shares: the resolved database, output verbosity,
+// and the documented exit codes.
+#include "schema/db.hpp"
+#include "schema/settings.hpp"
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace govmap::cli {
+
+/// Documented in README.md and `govmap --help`.
+enum Exit : int {
+    exit_ok = 0,
+    exit_failure = 1,       ///< runtime or database error
+    exit_usage = 2,         ///< bad command line
+    exit_invalid_input = 3, ///< input files or values rejected
+    exit_conflict = 4,      ///< the database disagrees (schema newer than govmap, edited migration, ...)
+};
+
+/// An error that ends the command with a given exit code and message.
+class Failure : public std::runtime_error {
+public:
+    Failure(Exit code, const std::string& message) : std::runtime_error(message), code(code) {}
+    Exit code;
+};
+
+struct Context {
+    std::optional<std::string> db_flag;
+    bool verbose = false;
+    bool quiet = false;
+    /// Set by the chosen subcommand; run after the command line is parsed.
+    std::function<void()> action;
+
+    db::Target target() const { return db::resolve_target(db_flag); }
+
+    /// Connects to the resolved database. The embedded cluster is created,
+    /// started and migrated on demand; another server must already be
+    /// migrated when `require_current_schema` is set.
+    db::Connection connect(bool require_current_schema = true) const;
+
+    template <typename... Args> void info(fmt::format_string<Args...> f, Args&&... args) const
+    {
+        if (!quiet)
+            fmt::print(stderr, "{}\n", fmt::format(f, std::forward<Args>(args)...));
+    }
+    template <typename... Args> void debug(fmt::format_string<Args...> f, Args&&... args) const
+    {
+        if (verbose && !quiet)
+            fmt::print(stderr, "{}\n", fmt::format(f, std::forward<Args>(args)...));
+    }
+};
+
+} // namespace govmap::cli

@@ -1,0 +1,79 @@
+// govmap: a mapping database of Internet-governance mechanisms.
+#include "cli/commands.hpp"
+#include "cli/context.hpp"
+#include "schema/embedded.hpp"
+#include "schema/migrate.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
+namespace {
+
+const char* const exit_codes_help = R"(Exit codes:
+  0  success
+  1  runtime or database error
+  2  usage error (bad command line)
+  3  invalid input (rejected file or value; nothing was written)
+  4  conflict (the database's schema is newer than this govmap, or an applied
+     migration was edited)
+
+Database: --db URI, else GOVMAP_DB, else the standard libpq variables (PGHOST,
+PGDATABASE, PGSERVICE, ...) when any is set, else govmap's embedded cluster
+under ${GOVMAP_HOME:-${XDG_DATA_HOME:-~/.local/share}/govmap} (as root:
+/var/lib/govmap), created and started on first use.)";
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace govmap;
+    cli::Context ctx;
+    CLI::App app{"govmap: map Internet-governance mechanisms to the issue areas they address, in PostgreSQL, and "
+                 "find the gaps.",
+                 "govmap"};
+    app.footer(exit_codes_help);
+    app.set_version_flag("--version",
+                         std::string("govmap ") + GOVMAP_VERSION + " (schema " +
+                             std::to_string(schema::embedded_migrations().back().version) + ")");
+    app.add_option("--db", ctx.db_flag, "PostgreSQL URI or key=value conninfo (overrides GOVMAP_DB and PG*)")
+        ->type_name("URI");
+    app.add_flag("-v,--verbose", ctx.verbose, "Say more about what happens (on stderr)");
+    app.add_flag("-q,--quiet", ctx.quiet, "Print only results and errors");
+    app.require_subcommand(1);
+    cli::add_db_commands(app, ctx);
+    cli::add_migrate_command(app, ctx);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int rc = app.exit(e);
+        return rc == 0 ? cli::exit_ok : cli::exit_usage;
+    }
+
+    try {
+        if (ctx.action)
+            ctx.action();
+        return cli::exit_ok;
+    } catch (const cli::Failure& e) {
+        std::fprintf(stderr, "govmap: %s\n", e.what());
+        return e.code;
+    } catch (const schema::SchemaConflict& e) {
+        std::fprintf(stderr, "govmap: %s\n", e.what());
+        return cli::exit_conflict;
+    } catch (const db::Error& e) {
+        std::fprintf(stderr, "govmap: %s\n", e.what());
+        return cli::exit_failure;
+    } catch (const embedded::Error& e) {
+        std::fprintf(stderr, "govmap: %s\n", e.what());
+        return cli::exit_failure;
+    } catch (const std::filesystem::filesystem_error& e) {
+        std::fprintf(stderr, "govmap: %s\n", e.what());
+        return cli::exit_failure;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "govmap: internal error: %s\n", e.what());
+        return cli::exit_failure;
+    }
+}
