@@ -17,17 +17,28 @@ namespace govmap::db {
 
 namespace {
 
+std::string trimmed(std::string msg)
+{
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+        msg.pop_back();
+    return msg;
+}
+
 [[noreturn]] void rethrow(const std::string& context = {})
 {
     try {
         throw;
     } catch (const pqxx::broken_connection& e) {
         throw ConnectionError(context + e.what());
+    } catch (const pqxx::serialization_failure& e) {
+        // 6.4 leaves sqlstate() empty on its transaction_rollback subclasses.
+        throw Error(context + trimmed(e.what()), "40001");
+    } catch (const pqxx::deadlock_detected& e) {
+        throw Error(context + trimmed(e.what()), "40P01");
+    } catch (const pqxx::transaction_rollback& e) {
+        throw Error(context + trimmed(e.what()), "40000");
     } catch (const pqxx::sql_error& e) {
-        std::string msg = e.what();
-        while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
-            msg.pop_back();
-        throw Error(context + msg, e.sqlstate());
+        throw Error(context + trimmed(e.what()), e.sqlstate());
     } catch (const pqxx::in_doubt_error& e) {
         throw ConnectionError(context + e.what());
     } catch (const pqxx::failure& e) {
@@ -151,8 +162,11 @@ void Transaction::copy_out(std::string_view query, const std::function<void(cons
         // query form pastes "(query)" into COPY ... TO STDOUT.
         pqxx::stream_from stream{*impl_->tx, "(" + std::string(query) + ")"};
         std::string line;
-        while (stream.get_raw_line(line))
+        while (stream.get_raw_line(line)) {
+            if (!line.empty() && line.back() == '\n')
+                line.pop_back();
             row(decode_copy_line(line));
+        }
         stream.complete();
     } catch (...) {
         rethrow();

@@ -1,0 +1,229 @@
+// The embedded default: govmap creates, starts, stops and recovers its own
+// cluster, as root (server as an unprivileged user) and as a normal user.
+#include "schema/db.hpp"
+#include "tests/support/process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+using namespace govmap;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A fresh GOVMAP_HOME under /tmp (reachable by the server's user), owned by
+/// `owner`, stopped and deleted at the end.
+struct Home {
+    fs::path dir;
+    std::optional<std::string> user;
+    std::optional<std::string> binary;
+
+    explicit Home(std::optional<std::string> as_user = std::nullopt) : user(std::move(as_user))
+    {
+        char tmpl[] = "/tmp/govmap-home-XXXXXX";
+        dir = mkdtemp(tmpl);
+        fs::permissions(dir, fs::perms(0755), fs::perm_options::replace);
+        if (user) {
+            struct passwd* pw = getpwnam(user->c_str());
+            REQUIRE(pw);
+            REQUIRE(chown(dir.c_str(), pw->pw_uid, pw->pw_gid) == 0);
+            // The build tree may sit under a directory this user cannot enter.
+            binary = (dir / "govmap").string();
+            fs::copy_file(GOVMAP_BINARY, *binary);
+        }
+    }
+    ~Home()
+    {
+        run({"db", "stop"});
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+    test::Output run(const std::vector<std::string>& args) const
+    {
+        auto env = test::without_libpq_env();
+        env["GOVMAP_HOME"] = (dir / "home").string();
+        return test::run_govmap(args, {env, user, binary});
+    }
+    fs::path data() const { return dir / "home" / "pg"; }
+    std::string field(const std::string& status, const std::string& name) const
+    {
+        auto pos = status.find(name + ":");
+        if (pos == std::string::npos)
+            return "";
+        auto start = status.find_first_not_of(' ', pos + name.size() + 1);
+        return status.substr(start, status.find('\n', start) - start);
+    }
+    long postmaster_pid() const
+    {
+        std::ifstream in(data() / "postmaster.pid");
+        long pid = 0;
+        in >> pid;
+        return pid;
+    }
+};
+
+std::string owner_of(const fs::path& p)
+{
+    struct stat st {};
+    REQUIRE(stat(p.c_str(), &st) == 0);
+    return getpwuid(st.st_uid)->pw_name;
+}
+
+void start_status_stop(const Home& home, const std::string& expected_server_user)
+{
+    auto before = home.run({"db", "status"});
+    CHECK(before.code == 0);
+    CHECK(home.field(before.out, "state") == "absent");
+
+    auto start = home.run({"db", "start"});
+    INFO(start.all());
+    REQUIRE(start.code == 0);
+    auto status = home.run({"db", "status"});
+    CHECK(home.field(status.out, "state") == "running");
+    CHECK(home.field(status.out, "server user") == expected_server_user);
+    CHECK(owner_of(home.data()) == expected_server_user);
+    CHECK(home.field(status.out, "schema").find(", 0 pending") != std::string::npos);
+    // Socket only: no TCP listener.
+    std::ifstream conf(home.data() / "govmap.conf");
+    std::string text((std::istreambuf_iterator<char>(conf)), {});
+    CHECK(text.find("listen_addresses = ''") != std::string::npos);
+
+    // The URL works for a libpq client, and the data persists across restarts.
+    auto url = home.run({"db", "url"});
+    REQUIRE(url.code == 0);
+    std::string uri = url.out.substr(0, url.out.find('\n'));
+    if (!home.user) {
+        db::Connection conn(uri);
+        conn.in_transaction([](db::Transaction& tx) {
+            tx.exec("INSERT INTO source (key, title) VALUES ('persisted', 'A row that must survive a restart')");
+        });
+    }
+    CHECK(home.run({"db", "stop"}).code == 0);
+    CHECK(home.field(home.run({"db", "status"}).out, "state") == "stopped");
+    CHECK(home.run({"db", "start"}).code == 0);
+    if (!home.user) {
+        db::Connection conn(uri);
+        auto tx = conn.begin();
+        CHECK(tx.exec("SELECT count(*) AS n FROM source WHERE key = 'persisted'").text(0, "n") == "1");
+    }
+    CHECK(home.run({"db", "stop"}).code == 0);
+}
+
+} // namespace
+
+TEST_CASE("As root, db start creates a cluster whose server runs as an unprivileged user")
+{
+    if (geteuid() != 0) {
+        WARN("skipped: this test needs root (CI runs as root)");
+        return;
+    }
+    Home home;
+    start_status_stop(home, "postgres");
+}
+
+TEST_CASE("As a normal user, db start creates and runs a cluster owned by that user")
+{
+    if (geteuid() == 0) {
+        Home home("nobody");
+        start_status_stop(home, "nobody");
+    } else {
+        Home home;
+        start_status_stop(home, getpwuid(geteuid())->pw_name);
+    }
+}
+
+TEST_CASE("A server killed without cleanup is detected as stopped and restarted")
+{
+    Home home;
+    REQUIRE(home.run({"db", "start"}).code == 0);
+    long pid = home.postmaster_pid();
+    REQUIRE(pid > 0);
+    REQUIRE(kill(static_cast<pid_t>(pid), SIGKILL) == 0);
+    for (int i = 0; i < 100 && kill(static_cast<pid_t>(pid), 0) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(fs::exists(home.data() / "postmaster.pid"));
+
+    auto status = home.run({"db", "status"});
+    CHECK(home.field(status.out, "state") == "stopped");
+    CHECK(status.out.find("stale postmaster.pid") != std::string::npos);
+    auto start = home.run({"db", "start"});
+    INFO(start.all());
+    CHECK(start.code == 0);
+    CHECK(home.field(home.run({"db", "status"}).out, "state") == "running");
+    CHECK(home.postmaster_pid() != pid);
+}
+
+TEST_CASE("A stale postmaster.pid naming an unrelated live process does not block the start")
+{
+    Home home;
+    REQUIRE(home.run({"db", "start"}).code == 0);
+    REQUIRE(home.run({"db", "stop"}).code == 0);
+    // After a crash and reboot the old PID may belong to any process; this one
+    // is alive and is not a PostgreSQL server (it is this test).
+    {
+        std::ofstream pidfile(home.data() / "postmaster.pid");
+        pidfile << getpid() << "\n" << home.data().string() << "\n";
+    }
+    auto status = home.run({"db", "status"});
+    CHECK(home.field(status.out, "state") == "stopped");
+    auto start = home.run({"db", "start"});
+    INFO(start.all());
+    CHECK(start.code == 0);
+    CHECK(home.field(home.run({"db", "status"}).out, "state") == "running");
+}
+
+TEST_CASE("Two govmap processes starting a new cluster at the same moment both succeed")
+{
+    Home home;
+    auto a = std::async(std::launch::async, [&] { return home.run({"db", "start"}); });
+    auto b = std::async(std::launch::async, [&] { return home.run({"migrate"}); });
+    auto ra = a.get();
+    auto rb = b.get();
+    INFO(ra.all() << rb.all());
+    CHECK(ra.code == 0);
+    CHECK(rb.code == 0);
+    auto status = home.run({"db", "status"});
+    CHECK(home.field(status.out, "state") == "running");
+    CHECK(home.field(status.out, "schema").find(", 0 pending") != std::string::npos);
+}
+
+TEST_CASE("db destroy needs --yes and then deletes the cluster")
+{
+    Home home;
+    REQUIRE(home.run({"db", "start"}).code == 0);
+    auto refused = home.run({"db", "destroy"});
+    CHECK(refused.code == 2);
+    CHECK(fs::exists(home.data() / "PG_VERSION"));
+    auto destroyed = home.run({"db", "destroy", "--yes"});
+    CHECK(destroyed.code == 0);
+    CHECK_FALSE(fs::exists(home.data()));
+    CHECK(home.field(home.run({"db", "status"}).out, "state") == "absent");
+}
+
+TEST_CASE("A GOVMAP_HOME that the server's user cannot reach is refused with a clear message")
+{
+    if (geteuid() != 0) {
+        WARN("skipped: only root runs the server as another user");
+        return;
+    }
+    char tmpl[] = "/tmp/govmap-private-XXXXXX";
+    fs::path dir = mkdtemp(tmpl);
+    fs::permissions(dir, fs::perms(0700), fs::perm_options::replace);
+    auto env = test::without_libpq_env();
+    env["GOVMAP_HOME"] = (dir / "home").string();
+    auto out = test::run_govmap({"db", "start"}, {env, {}, {}});
+    CHECK(out.code == 1);
+    CHECK(out.err.find("cannot reach") != std::string::npos);
+    fs::remove_all(dir);
+}
