@@ -45,6 +45,8 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
     cli::add_db_commands(app, ctx);
     cli::add_migrate_command(app, ctx);
+    cli::add_import_commands(app, ctx);
+    cli::add_list_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,159 @@
+// govmap import FILE... and govmap seed: the importer from the command line.
+#include "cli/commands.hpp"
+#include "importer/importer.hpp"
+#include "seed/bundled.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace govmap::cli {
+
+namespace {
+
+using Counts = importer::Counts;
+
+struct ImportFlags {
+    std::vector<std::string> files;
+    std::string format = "text";
+    std::string input_format;
+    std::string type;
+    bool dry_run = false;
+    std::string source;
+    std::string contributor;
+    std::string status = "accepted";
+};
+
+std::string login_name()
+{
+    if (const char* u = std::getenv("USER"); u && *u)
+        return u;
+    if (struct passwd* pw = getpwuid(getuid()))
+        return pw->pw_name;
+    return "unknown";
+}
+
+void report(const Context& ctx, const importer::Report& r, const std::string& format)
+{
+    if (format == "json") {
+        nlohmann::json out;
+        out["ok"] = r.problems.empty();
+        out["dry_run"] = r.dry_run;
+        out["rows"] = r.rows;
+        out["counts"] = nlohmann::json::object();
+        for (const auto& [type, c] : r.counts)
+            out["counts"][type] = {{"inserted", c.inserted}, {"updated", c.updated}, {"unchanged", c.unchanged}};
+        out["problems"] = nlohmann::json::array();
+        for (const auto& p : r.problems)
+            out["problems"].push_back({{"where", p.where}, {"message", p.message}});
+        fmt::print("{}\n", out.dump(2));
+    } else {
+        for (const auto& p : r.problems)
+            fmt::print(stderr, "{}: {}\n", p.where, p.message);
+    }
+    if (!r.problems.empty())
+        throw Failure(exit_invalid_input,
+                      fmt::format("{} problem(s) found; nothing was imported", r.problems.size()));
+    if (format == "json" || ctx.quiet)
+        return;
+    Counts total;
+    for (const auto& type : importer::record_type_names()) {
+        auto it = r.counts.find(type);
+        if (it == r.counts.end())
+            continue;
+        const auto& c = it->second;
+        fmt::print("{:<16} {:>8} inserted {:>8} updated {:>8} unchanged\n", type, c.inserted, c.updated, c.unchanged);
+        total.inserted += c.inserted;
+        total.updated += c.updated;
+        total.unchanged += c.unchanged;
+    }
+    fmt::print("{:<16} {:>8} inserted {:>8} updated {:>8} unchanged{}\n", "total", total.inserted, total.updated,
+               total.unchanged, r.dry_run ? "  (dry run: nothing was written)" : "");
+}
+
+void add_common(CLI::App* cmd, ImportFlags& f)
+{
+    cmd->add_flag("--dry-run", f.dry_run, "Validate and report what would change; write nothing");
+    cmd->add_option("--as", f.contributor, "Contributor recorded on inserted and changed rows (default: your login)")
+        ->type_name("NAME");
+    cmd->add_option("--status", f.status, "Review status of inserted and changed rows")
+        ->check(CLI::IsMember({"proposed", "accepted"}))
+        ->capture_default_str();
+}
+
+importer::Options options_from(const ImportFlags& f, const std::string& default_contributor)
+{
+    importer::Options o;
+    o.dry_run = f.dry_run;
+    o.contributor = f.contributor.empty() ? default_contributor : f.contributor;
+    o.status = f.status;
+    if (!f.source.empty())
+        o.default_source = f.source;
+    return o;
+}
+
+} // namespace
+
+void add_import_commands(CLI::App& app, Context& ctx)
+{
+    static ImportFlags imp;
+    auto* cmd = app.add_subcommand("import", "Import areas, mechanisms, links and sources from CSV or JSON files");
+    cmd->add_option("files", imp.files, "CSV or JSON files (see docs/import-format.md)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--format", imp.format,
+                    "Summary format (text or json); csv or spreadsheet instead force the input layout")
+        ->check(CLI::IsMember({"text", "json", "csv", "spreadsheet"}))
+        ->capture_default_str();
+    cmd->add_option("--input-format", imp.input_format, "Input format, instead of the file extension")
+        ->check(CLI::IsMember({"csv", "spreadsheet", "json"}));
+    cmd->add_option("--type", imp.type, "Record type of the CSV files, instead of their names or headers")
+        ->check(CLI::IsMember(importer::record_type_names()));
+    cmd->add_option("--source", imp.source, "Source (key or URL) for rows that name none")->type_name("KEY|URL");
+    add_common(cmd, imp);
+    cmd->footer("Every problem is reported as FILE:LINE:FIELD (JSON: FILE:/pointer) and nothing is written "
+                "(exit code 3). Re-importing the same files changes nothing. Columns missing from a file leave "
+                "existing values alone.");
+    cmd->callback([&ctx] {
+        ctx.action = [&ctx] {
+            std::string input = imp.input_format;
+            std::string summary = imp.format;
+            if (summary == "csv" || summary == "spreadsheet") {
+                input = summary;
+                summary = "text";
+            }
+            std::vector<importer::InputFile> files;
+            for (const auto& path : imp.files) {
+                try {
+                    files.push_back(importer::read_input(path));
+                } catch (const std::runtime_error& e) {
+                    throw Failure(exit_invalid_input, e.what());
+                }
+                if (!input.empty())
+                    files.back().format = input;
+                if (!imp.type.empty())
+                    files.back().type = imp.type;
+            }
+            auto conn = ctx.connect();
+            report(ctx, importer::import(conn, files, options_from(imp, login_name())), summary);
+        };
+    });
+
+    static ImportFlags sd;
+    auto* seed = app.add_subcommand("seed", "Load the bundled map (seed/*.csv) with the importer; idempotent");
+    seed->add_option("--format", sd.format, "Summary format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    add_common(seed, sd);
+    seed->callback([&ctx] {
+        ctx.action = [&ctx] {
+            std::vector<importer::InputFile> files;
+            for (const auto& f : seed::bundled_files())
+                files.push_back({f.name, f.text, std::nullopt, std::nullopt});
+            auto conn = ctx.connect();
+            report(ctx, importer::import(conn, files, options_from(sd, "govmap-seed")), sd.format);
+        };
+    });
+}
+
+} // namespace govmap::cli

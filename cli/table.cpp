@@ -1,0 +1,119 @@
+#include "cli/table.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace govmap::cli {
+
+namespace {
+
+std::size_t display_width(const std::string& s)
+{
+    std::size_t n = 0;
+    for (unsigned char c : s)
+        n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+/// Cuts to `width` characters (not bytes), ending with an ellipsis.
+std::string shorten(const std::string& s, std::size_t width)
+{
+    if (display_width(s) <= width)
+        return s;
+    std::string out;
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if ((c & 0xC0) != 0x80 && ++chars > width - 1)
+            break;
+        out += s[i];
+    }
+    return out + "…";
+}
+
+} // namespace
+
+Format parse_format(const std::string& name)
+{
+    if (name == "json")
+        return Format::json;
+    if (name == "csv")
+        return Format::csv;
+    return Format::table;
+}
+
+std::string csv_field(const std::string& text)
+{
+    if (text.find_first_of(",\"\r\n") == std::string::npos)
+        return text;
+    std::string out = "\"";
+    for (char c : text)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+void print_result(const db::Result& r, Format format, const std::string& shrink, std::size_t width)
+{
+    if (format == Format::json) {
+        auto rows = nlohmann::json::array();
+        for (const auto& row : r.rows) {
+            nlohmann::json obj = nlohmann::json::object();
+            for (std::size_t c = 0; c < r.columns.size(); ++c)
+                obj[r.columns[c]] = row[c] ? nlohmann::json(*row[c]) : nlohmann::json(nullptr);
+            rows.push_back(std::move(obj));
+        }
+        fmt::print("{}\n", rows.dump(2));
+        return;
+    }
+    if (format == Format::csv) {
+        for (std::size_t c = 0; c < r.columns.size(); ++c)
+            fmt::print("{}{}", c ? "," : "", csv_field(r.columns[c]));
+        fmt::print("\r\n");
+        for (const auto& row : r.rows) {
+            for (std::size_t c = 0; c < row.size(); ++c)
+                fmt::print("{}{}", c ? "," : "", csv_field(row[c].value_or("")));
+            fmt::print("\r\n");
+        }
+        return;
+    }
+    std::vector<std::size_t> w(r.columns.size());
+    for (std::size_t c = 0; c < r.columns.size(); ++c) {
+        w[c] = display_width(r.columns[c]);
+        for (const auto& row : r.rows)
+            w[c] = std::max(w[c], display_width(row[c].value_or("")));
+    }
+    auto it = std::find(r.columns.begin(), r.columns.end(), shrink);
+    if (it != r.columns.end()) {
+        std::size_t total = 0;
+        for (auto x : w)
+            total += x + 2;
+        std::size_t s = static_cast<std::size_t>(it - r.columns.begin());
+        if (total > width && w[s] > 12)
+            w[s] = std::max<std::size_t>(12, w[s] - std::min(w[s] - 12, total - width));
+    }
+    auto line = [&](const std::vector<std::string>& cells) {
+        std::string out;
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            std::string cell = shorten(cells[c], w[c]);
+            out += cell;
+            if (c + 1 < cells.size())
+                out += std::string(w[c] - display_width(cell) + 2, ' ');
+        }
+        fmt::print("{}\n", out);
+    };
+    line(r.columns);
+    std::vector<std::string> rule;
+    for (auto x : w)
+        rule.push_back(std::string(x, '-'));
+    line(rule);
+    for (const auto& row : r.rows) {
+        std::vector<std::string> cells;
+        for (const auto& v : row)
+            cells.push_back(v.value_or(""));
+        line(cells);
+    }
+}
+
+} // namespace govmap::cli

@@ -1,0 +1,21 @@
+#pragma once
+// Rows of text printed as an aligned table, JSON or CSV.
+#include "schema/db.hpp"
+
+#include <string>
+#include <vector>
+
+namespace govmap::cli {
+
+enum class Format { table, json, csv };
+
+Format parse_format(const std::string& name);
+
+/// Prints `result` in `format`. A table fits `width` columns: the column
+/// named `shrink` gives way (with an ellipsis) when the rows are too wide.
+void print_result(const db::Result& result, Format format, const std::string& shrink = {}, std::size_t width = 80);
+
+/// One RFC 4180 CSV field.
+std::string csv_field(const std::string& text);
+
+} // namespace govmap::cli

@@ -1,0 +1,435 @@
+// Staging, checking and merging: every record reaches PostgreSQL by COPY into
+// a temporary table; checks and merges are a fixed number of set-based
+// statements, whatever the number of rows.
+#include "importer/batch.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace govmap::importer {
+
+namespace {
+
+std::string stage_table(const std::string& type) { return "stage_" + type; }
+
+/// Key fields as one string, for finding duplicates within the files.
+std::string key_of(const RecordType& type, const Row& row)
+{
+    std::string key;
+    for (const auto& k : type.key) {
+        const auto& v = row.values[*type.index(k)];
+        key += v ? *v : std::string();
+        key += '\x1f';
+    }
+    return key;
+}
+
+void check_rows(Batch& batch)
+{
+    for (const auto& type : record_types()) {
+        auto it = batch.rows.find(type.name);
+        if (it == batch.rows.end())
+            continue;
+        auto& rows = it->second;
+        std::map<std::string, std::string> first;  // key -> where it first appears
+        std::set<std::string> source_urls;
+        std::vector<Row> kept;
+        for (auto& row : rows) {
+            if (row.derived) {
+                // A source known only by its URL, met again or also given in full: one is enough.
+                const auto& url = *row.values[*type.index("url")];
+                bool given_in_full = std::any_of(rows.begin(), rows.end(), [&](const Row& r) {
+                    return !r.derived && r.values[*type.index("url")] == url;
+                });
+                if (given_in_full || !source_urls.insert(url).second)
+                    continue;
+                kept.push_back(std::move(row));
+                continue;
+            }
+            auto [prev, fresh] = first.emplace(key_of(type, row), Batch::where(row.file, row.loc));
+            if (!fresh) {
+                std::string names;
+                for (const auto& k : type.key)
+                    names += (names.empty() ? "" : ", ") + row.values[*type.index(k)].value_or("");
+                batch.problem(row.file, row.loc, type.key.front(),
+                              "duplicate " + type.singular + " '" + names + "' (first at " +
+                                  prev->second + ")");
+            }
+            kept.push_back(std::move(row));
+        }
+        rows = std::move(kept);
+    }
+    // Rules within one record that the database would otherwise reject without a location.
+    for (const auto& row : batch.rows["areas"]) {
+        const auto& level = row.values[2];
+        const auto& parent = row.values[3];
+        if (level == std::string("cluster") && parent)
+            batch.problem(row.file, row.loc, "parent", "a cluster has no parent");
+        else if (level && *level != "cluster" && !parent)
+            batch.problem(row.file, row.loc, "parent",
+                          "missing: an area belongs to a cluster and an issue to an area");
+    }
+    const RecordType& m = *find_type("mechanisms");
+    for (const auto& row : batch.rows["mechanisms"]) {
+        const auto& founded = row.values[*m.index("founded")];
+        const auto& ended = row.values[*m.index("ended")];
+        const auto& status = row.values[*m.index("status")];
+        if (founded && ended && std::atoi(ended->c_str()) < std::atoi(founded->c_str()))
+            batch.problem(row.file, row.loc, "ended", "ended (" + *ended + ") before it was founded (" + *founded + ")");
+        if (ended && row.present[*m.index("status")] && (!status || *status == "active"))
+            batch.problem(row.file, row.loc, "ended",
+                          "an active mechanism has no end year (status concluded, one_off or withdrawn)");
+    }
+    for (const auto& row : batch.rows["relations"]) {
+        if (row.values[0] && row.values[0] == row.values[2])
+            batch.problem(row.file, row.loc, "to", "a mechanism cannot be related to itself");
+    }
+}
+
+void stage(db::Transaction& tx, const Batch& batch)
+{
+    for (const auto& type : record_types()) {
+        std::string columns = "file text, loc text, derived boolean, present text[]";
+        std::vector<std::string> names{"file", "loc", "derived", "present"};
+        for (const auto& f : type.fields) {
+            columns += ", " + tx.quote_name(f.name) + " text";
+            names.push_back(f.name);
+        }
+        tx.exec(fmt::format("CREATE TEMP TABLE {} ({}) ON COMMIT DROP", stage_table(type.name), columns));
+        auto it = batch.rows.find(type.name);
+        if (it == batch.rows.end() || it->second.empty())
+            continue;
+        auto writer = tx.copy_in(stage_table(type.name), names);
+        std::vector<db::Value> line;
+        for (const auto& row : it->second) {
+            std::string present = "{";
+            for (std::size_t i = 0; i < type.fields.size(); ++i)
+                if (row.present[i])
+                    present += (present.size() > 1 ? "," : "") + type.fields[i].name;
+            line.assign({row.file, row.loc, row.derived ? "t" : "f", present + "}"});
+            line.insert(line.end(), row.values.begin(), row.values.end());
+            writer.write(line);
+        }
+        writer.finish();
+    }
+    tx.exec("ANALYZE " + stage_table("mechanisms") + ", " + stage_table("relations") + ", " + stage_table("areas") +
+            ", " + stage_table("sources"));
+}
+
+// ------------------------------------------------------------------ checks
+
+/// SQL that is true when `v` names an existing or staged record of `target`.
+std::string exists(const std::string& target, const std::string& v)
+{
+    if (target == "mechanism")
+        return fmt::format("(EXISTS (SELECT 1 FROM stage_mechanisms x WHERE x.slug = {0}) OR "
+                           "EXISTS (SELECT 1 FROM mechanism x WHERE x.slug = {0}))",
+                           v);
+    if (target == "area")
+        return fmt::format("(EXISTS (SELECT 1 FROM stage_areas x WHERE x.code = {0} OR lower(x.name) = lower({0})) OR "
+                           "EXISTS (SELECT 1 FROM issue_area x WHERE x.code = {0}) OR "
+                           "EXISTS (SELECT 1 FROM issue_area x WHERE lower(x.name) = lower({0})))",
+                           v);
+    if (target == "area code")
+        return fmt::format("(EXISTS (SELECT 1 FROM stage_areas x WHERE x.code = {0}) OR "
+                           "EXISTS (SELECT 1 FROM issue_area x WHERE x.code = {0}))",
+                           v);
+    if (target == "source")
+        return fmt::format("(EXISTS (SELECT 1 FROM stage_sources x WHERE x.key = {0} OR x.url = {0}) OR "
+                           "EXISTS (SELECT 1 FROM source x WHERE x.key = {0}) OR "
+                           "EXISTS (SELECT 1 FROM source x WHERE x.url = {0}))",
+                           v);
+    if (target == "region")
+        return fmt::format("(EXISTS (SELECT 1 FROM region x WHERE x.code = {0}) OR "
+                           "EXISTS (SELECT 1 FROM region x WHERE x.m49 = {0}) OR "
+                           "EXISTS (SELECT 1 FROM region x WHERE lower(x.name) = lower({0})))",
+                           v);
+    // stakeholder group
+    return fmt::format("(EXISTS (SELECT 1 FROM stakeholder_group x WHERE x.code = {0}) OR "
+                       "EXISTS (SELECT 1 FROM stakeholder_group x WHERE lower(x.name) = lower({0})))",
+                       v);
+}
+
+struct Reference {
+    const char* type;
+    const char* field;
+    const char* target;
+};
+
+const Reference references[] = {
+    {"areas", "parent", "area code"},         {"mechanism_areas", "mechanism", "mechanism"},
+    {"mechanism_areas", "area", "area"},      {"relations", "from", "mechanism"},
+    {"relations", "to", "mechanism"},         {"stakeholders", "mechanism", "mechanism"},
+    {"stakeholders", "group", "stakeholder group"}, {"regions", "mechanism", "mechanism"},
+    {"regions", "region", "region"},          {"assessments", "mechanism", "mechanism"},
+};
+
+void add_problems(Batch& batch, db::Transaction& tx, const std::string& sql, const db::Params& params = {})
+{
+    auto r = tx.exec(sql, params);
+    for (std::size_t i = 0; i < r.size(); ++i)
+        batch.problem(r.text(i, "file"), r.text(i, "loc"), r.text(i, "field"), r.text(i, "message"));
+}
+
+void check_in_database(Batch& batch, db::Transaction& tx, const Options& options)
+{
+    for (const auto& ref : references) {
+        std::string v = "s." + tx.quote_name(ref.field);
+        add_problems(batch, tx,
+                     fmt::format("SELECT file, loc, $1::text AS field, "
+                                 "'unknown ' || $2 || ' ''' || {0} || ''' (in neither these files nor the database)' "
+                                 "AS message FROM {1} s WHERE {0} IS NOT NULL AND NOT {2} ORDER BY file, loc",
+                                 v, stage_table(ref.type), exists(ref.target, v)),
+                     {std::string(ref.field), std::string(ref.target)});
+    }
+    for (const auto& type : record_types()) {
+        if (!type.index("source"))
+            continue;
+        add_problems(batch, tx,
+                     fmt::format("SELECT file, loc, 'source' AS field, "
+                                 "'unknown source ''' || s.source || ''' (give its key or URL, and add it to sources)' "
+                                 "AS message FROM {0} s WHERE s.source IS NOT NULL AND NOT {1} ORDER BY file, loc",
+                                 stage_table(type.name), exists("source", "s.source")));
+    }
+    if (options.default_source) {
+        auto r = tx.exec("SELECT " + exists("source", "$1::text") + " AS ok", {*options.default_source});
+        if (r.text(0, "ok") != "t")
+            batch.problems.push_back({"--source", "unknown source '" + *options.default_source + "'"});
+    }
+    // An area's parent must sit one level up, whether in the files or the database.
+    add_problems(batch, tx, R"(
+        SELECT s.file, s.loc, 'parent' AS field,
+               'parent ''' || s.parent || ''' is a ' || p.level || ', but a ' || s.level ||
+               ' belongs to ' || CASE s.level WHEN 'area' THEN 'a cluster' ELSE 'an area' END AS message
+          FROM stage_areas s
+          JOIN LATERAL (SELECT level FROM (SELECT x.level, 0 AS pri FROM stage_areas x WHERE x.code = s.parent
+                                           UNION ALL
+                                           SELECT x.level::text, 1 FROM issue_area x WHERE x.code = s.parent) c
+                         ORDER BY pri LIMIT 1) p ON true
+         WHERE s.level IN ('area', 'issue')
+           AND p.level <> CASE s.level WHEN 'area' THEN 'cluster' ELSE 'area' END
+         ORDER BY s.file, s.loc)");
+    // A spreadsheet may leave out what a new mechanism must have.
+    for (const char* field : {"scope", "model"})
+        add_problems(batch, tx,
+                     fmt::format("SELECT file, loc, '{0}' AS field, 'missing: required for a new mechanism' AS message "
+                                 "FROM stage_mechanisms s WHERE s.{0} IS NULL AND NOT '{0}' = ANY (s.present) "
+                                 "AND NOT EXISTS (SELECT 1 FROM mechanism m WHERE m.slug = s.slug) ORDER BY file, loc",
+                                 field));
+    add_problems(batch, tx, R"(
+        SELECT s.file, s.loc, 'url' AS field,
+               'URL ''' || s.url || ''' already belongs to source ''' || x.key || '''' AS message
+          FROM stage_sources s JOIN source x ON x.url = s.url AND x.key <> s.key
+         WHERE NOT s.derived ORDER BY s.file, s.loc)");
+    // part_of and reports_to must stay acyclic together with what the database holds.
+    add_problems(batch, tx, R"(
+        WITH RECURSIVE edges(f, t) AS (
+            SELECT a.slug, b.slug FROM mechanism_relation r
+              JOIN mechanism a ON a.id = r.from_id JOIN mechanism b ON b.id = r.to_id
+             WHERE r.kind IN ('part_of', 'reports_to')
+            UNION
+            SELECT s."from", s."to" FROM stage_relations s WHERE s.kind IN ('part_of', 'reports_to')),
+        walk(file, loc, start, node) AS (
+            SELECT s.file, s.loc, s."from", s."to" FROM stage_relations s
+             WHERE s.kind IN ('part_of', 'reports_to') AND s."from" <> s."to"
+            UNION
+            SELECT w.file, w.loc, w.start, e.t FROM walk w JOIN edges e ON e.f = w.node WHERE w.node <> w.start)
+        SELECT DISTINCT file, loc, 'to' AS field,
+               'this ' || 'relation would make ''' || start || ''' nested inside itself (a part_of/reports_to cycle)'
+               AS message
+          FROM walk WHERE node = start ORDER BY file, loc)");
+}
+
+// ------------------------------------------------------------------ merge
+
+struct Column {
+    std::string column;       ///< in the target table
+    std::string field;        ///< staged field that feeds it ("" = always given)
+    std::string value;        ///< SQL over the staged row `s`
+    std::string fallback;     ///< SQL used when the value is absent or empty ("" = NULL)
+};
+
+struct MergeSpec {
+    std::string type;
+    std::string table;
+    std::vector<std::pair<std::string, std::string>> keys;  ///< column, SQL over `s`
+    std::vector<Column> columns;
+    std::string filter = "true";
+};
+
+const std::string source_id_of = "coalesce((SELECT id FROM source WHERE key = {0}), (SELECT id FROM source WHERE url = {0}))";
+
+std::string id_of(const std::string& target, const std::string& v)
+{
+    if (target == "mechanism")
+        return "(SELECT id FROM mechanism WHERE slug = " + v + ")";
+    if (target == "area")
+        return fmt::format("coalesce((SELECT id FROM issue_area WHERE code = {0}), "
+                           "(SELECT min(id) FROM issue_area WHERE lower(name) = lower({0})))",
+                           v);
+    if (target == "region")
+        return fmt::format("coalesce((SELECT id FROM region WHERE code = {0}), (SELECT id FROM region WHERE m49 = {0}), "
+                           "(SELECT min(id) FROM region WHERE lower(name) = lower({0})))",
+                           v);
+    if (target == "group")
+        return fmt::format("coalesce((SELECT id FROM stakeholder_group WHERE code = {0}), "
+                           "(SELECT min(id) FROM stakeholder_group WHERE lower(name) = lower({0})))",
+                           v);
+    return fmt::format(source_id_of, v);
+}
+
+Column source_column() { return {"source_id", "source", id_of("source", "s.source"), id_of("source", "$3::text")}; }
+
+std::vector<MergeSpec> merge_specs()
+{
+    auto text = [](const char* f) { return Column{f, f, std::string("s.") + f, ""}; };
+    auto cast = [](const char* column, const char* field, const char* type, const char* fallback = "") {
+        return Column{column, field, fmt::format("s.\"{}\"::{}", field, type), fallback};
+    };
+    return {
+        {"sources", "source", {{"key", "s.key"}},
+         {{"title", "title", "s.title", "s.url"}, text("url"), cast("published", "published", "date"), text("publisher")},
+         "NOT (s.derived AND EXISTS (SELECT 1 FROM source x WHERE x.url = s.url AND x.key <> s.key))"},
+        {"areas", "issue_area", {{"code", "s.code"}},
+         {text("name"), cast("level", "level", "area_level"),
+          {"parent_id", "parent", "(SELECT id FROM issue_area WHERE code = s.parent)", ""}, text("description"),
+          source_column()},
+         "s.level = $4"},
+        {"mechanisms", "mechanism", {{"slug", "s.slug"}},
+         {text("name"), text("acronym"), cast("kind", "kind", "mechanism_kind", "'organisation'::mechanism_kind"),
+          cast("scope", "scope", "mechanism_scope"), cast("model", "model", "governance_model"),
+          cast("centrality", "centrality", "centrality", "'core'::centrality"),
+          cast("status", "status", "mechanism_status", "'active'::mechanism_status"),
+          cast("founded", "founded", "smallint"), cast("ended", "ended", "smallint"), text("url"), text("description"),
+          source_column()}},
+        {"mechanism_areas", "mechanism_area",
+         {{"mechanism_id", id_of("mechanism", "s.mechanism")}, {"area_id", id_of("area", "s.area")}},
+         {cast("strength", "strength", "area_strength", "'primary'::area_strength"), text("note"), source_column()}},
+        {"relations", "mechanism_relation",
+         {{"from_id", id_of("mechanism", "s.\"from\"")}, {"to_id", id_of("mechanism", "s.\"to\"")},
+          {"kind", "s.kind::relation_kind"}},
+         {source_column()}},
+        {"stakeholders", "mechanism_stakeholder",
+         {{"mechanism_id", id_of("mechanism", "s.mechanism")},
+          {"stakeholder_group_id", id_of("group", "s.\"group\"")}},
+         {cast("role", "role", "stakeholder_role", "'member'::stakeholder_role"), source_column()}},
+        {"regions", "mechanism_region",
+         {{"mechanism_id", id_of("mechanism", "s.mechanism")}, {"region_id", id_of("region", "s.region")}},
+         {source_column()}},
+        {"assessments", "assessment",
+         {{"mechanism_id", id_of("mechanism", "s.mechanism")}, {"principle", "s.principle::principle"}},
+         {cast("score", "score", "smallint"), text("evidence"), source_column()}},
+    };
+}
+
+/// INSERT ... ON CONFLICT DO UPDATE that touches only rows whose data changed.
+std::string merge_sql(const MergeSpec& m)
+{
+    std::string keys, key_exprs, join, cols, picks, sets, old_vals, new_vals;
+    for (const auto& [column, expr] : m.keys) {
+        keys += (keys.empty() ? "" : ", ") + column;
+        key_exprs += fmt::format("{}{} AS {}", key_exprs.empty() ? "" : ", ", expr, column);
+        join += fmt::format("{}t.{} = {}", join.empty() ? "" : " AND ", column, expr);
+    }
+    for (const auto& c : m.columns) {
+        std::string fallback = c.fallback.empty() ? "NULL" : c.fallback;
+        std::string given = fmt::format("coalesce({}, {})", c.value, fallback);
+        std::string kept = fmt::format("coalesce(t.{}, {})", c.column, fallback);
+        picks += fmt::format(", CASE WHEN '{}' = ANY (s.present) THEN {} ELSE {} END AS {}", c.field, given, kept,
+                             c.column);
+        cols += ", " + c.column;
+        sets += fmt::format("{} = EXCLUDED.{}, ", c.column, c.column);
+        old_vals += (old_vals.empty() ? "" : ", ") + ("t." + c.column);
+        new_vals += (new_vals.empty() ? "" : ", ") + ("EXCLUDED." + c.column);
+    }
+    return fmt::format(R"(
+        WITH input AS (
+            SELECT {key_exprs}{picks}
+              FROM {stage} s LEFT JOIN {table} t ON {join}
+             WHERE {filter}),
+        merged AS (
+            INSERT INTO {table} AS t ({keys}{cols}, contributed_by, review_status)
+            SELECT {keys}{cols}, $1, $2::review_status FROM input
+            ON CONFLICT ({keys}) DO UPDATE
+               SET {sets}contributed_by = EXCLUDED.contributed_by, review_status = EXCLUDED.review_status
+             WHERE (ROW({old_vals}, NULL)) IS DISTINCT FROM (ROW({new_vals}, NULL))
+            RETURNING (xmax = 0) AS inserted)
+        SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated
+          FROM merged)",
+                       fmt::arg("key_exprs", key_exprs), fmt::arg("picks", picks), fmt::arg("stage", stage_table(m.type)),
+                       fmt::arg("table", m.table), fmt::arg("join", join), fmt::arg("filter", m.filter),
+                       fmt::arg("keys", keys), fmt::arg("cols", cols), fmt::arg("sets", sets),
+                       fmt::arg("old_vals", old_vals), fmt::arg("new_vals", new_vals));
+}
+
+void merge(db::Transaction& tx, const Batch& batch, const Options& options, std::map<std::string, Counts>& counts)
+{
+    db::Value source = options.default_source ? db::Value(*options.default_source) : db::Value{};
+    for (const auto& spec : merge_specs()) {
+        auto it = batch.rows.find(spec.type);
+        std::size_t staged = it == batch.rows.end() ? 0 : it->second.size();
+        Counts& c = counts[spec.type];
+        if (staged == 0)
+            continue;
+        std::string sql = merge_sql(spec);
+        // Areas go level by level so that a parent exists before its children.
+        std::vector<db::Params> runs;
+        // PostgreSQL rejects a parameter that the statement does not use.
+        if (spec.type == "areas")
+            for (const char* level : {"cluster", "area", "issue"})
+                runs.push_back({options.contributor, options.status, source, std::string(level)});
+        else if (spec.type == "sources")
+            runs.push_back({options.contributor, options.status});
+        else
+            runs.push_back({options.contributor, options.status, source});
+        for (const auto& params : runs) {
+            auto r = tx.exec(sql, params);
+            c.inserted += std::stoul(r.text(0, "inserted"));
+            c.updated += std::stoul(r.text(0, "updated"));
+        }
+        c.unchanged = staged - c.inserted - c.updated;
+    }
+}
+
+} // namespace
+
+std::vector<std::string> record_type_names()
+{
+    std::vector<std::string> names;
+    for (const auto& t : record_types())
+        names.push_back(t.name);
+    return names;
+}
+
+Report import(db::Connection& conn, const std::vector<InputFile>& files, const Options& options)
+{
+    Batch batch;
+    for (const auto& f : files)
+        read_into(batch, f);
+    check_rows(batch);
+
+    Report report;
+    report.rows = batch.records;
+    report.dry_run = options.dry_run;
+    // Checks against the database run even when the files already have
+    // problems, so that one run reports every problem.
+    auto tx = conn.begin();
+    stage(tx, batch);
+    check_in_database(batch, tx, options);
+    if (!batch.problems.empty()) {
+        tx.abort();
+        report.problems = std::move(batch.problems);
+        return report;
+    }
+    merge(tx, batch, options, report.counts);
+    if (options.dry_run)
+        tx.abort();
+    else
+        tx.commit();
+    return report;
+}
+
+} // namespace govmap::importer

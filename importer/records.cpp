@@ -1,0 +1,244 @@
+#include "importer/records.hpp"
+
+#include "importer/csv.hpp"
+
+#include <ctime>
+#include <regex>
+
+namespace govmap::importer {
+
+namespace {
+
+const std::vector<std::string> review_statuses{"proposed", "accepted", "rejected"};
+
+std::vector<RecordType> make_types()
+{
+    using C = Check;
+    const Field source{"source", false, C::reference, 2048};
+    return {
+        {"sources", "source",
+         {{"key", true, C::key, 100},
+          {"title", true, C::text, 500},
+          {"url", false, C::url, 2048},
+          {"published", false, C::date, 10},
+          {"publisher", false, C::text, 300}},
+         {"key"}},
+        {"areas", "area",
+         {{"code", true, C::key, 100},
+          {"name", true, C::text, 300},
+          {"level", true, C::enumeration, 20, {"cluster", "area", "issue"}},
+          {"parent", false, C::reference, 300},
+          {"description", false, C::text, 20000},
+          source},
+         {"code"}},
+        {"mechanisms", "mechanism",
+         {{"slug", true, C::slug, 100},
+          {"name", true, C::text, 300},
+          {"acronym", false, C::text, 40},
+          {"kind", true, C::enumeration, 20, {"organisation", "forum", "process", "event", "instrument", "network"}},
+          {"scope", true, C::enumeration, 20, {"global", "regional", "national"}},
+          {"model", true, C::enumeration, 30,
+           {"intergovernmental", "multistakeholder", "private_sector", "technical_community", "civil_society"}},
+          {"centrality", false, C::enumeration, 20, {"core", "adjacent"}},
+          {"status", false, C::enumeration, 20, {"active", "concluded", "one_off", "withdrawn"}},
+          {"founded", false, C::year, 4},
+          {"ended", false, C::year, 4},
+          {"url", false, C::url, 2048},
+          {"description", false, C::text, 20000},
+          source},
+         {"slug"}},
+        {"mechanism_areas", "mechanism area",
+         {{"mechanism", true, C::reference, 100},
+          {"area", true, C::reference, 300},
+          {"strength", false, C::enumeration, 20, {"primary", "secondary"}},
+          {"note", false, C::text, 2000},
+          source},
+         {"mechanism", "area"}},
+        {"relations", "relation",
+         {{"from", true, C::reference, 100},
+          {"kind", true, C::enumeration, 20,
+           {"part_of", "reports_to", "feeds_into", "cooperates_with", "convened_by", "succeeded_by"}},
+          {"to", true, C::reference, 100},
+          source},
+         {"from", "kind", "to"}},
+        {"stakeholders", "stakeholder",
+         {{"mechanism", true, C::reference, 100},
+          {"group", true, C::reference, 300},
+          {"role", false, C::enumeration, 30, {"member", "observer", "open_participation"}},
+          source},
+         {"mechanism", "group"}},
+        {"regions", "region",
+         {{"mechanism", true, C::reference, 100}, {"region", true, C::reference, 300}, source},
+         {"mechanism", "region"}},
+        {"assessments", "assessment",
+         {{"mechanism", true, C::reference, 100},
+          {"principle", true, C::enumeration, 20,
+           {"openness", "transparency", "inclusiveness", "accountability", "consensus", "predictability"}},
+          {"score", true, C::score, 1},
+          {"evidence", false, C::text, 20000},
+          source},
+         {"mechanism", "principle"}},
+    };
+}
+
+int current_year()
+{
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    return tm.tm_year + 1900;
+}
+
+bool real_date(const std::string& v)
+{
+    static const std::regex form("^([0-9]{4})-([0-9]{2})-([0-9]{2})$");
+    std::smatch m;
+    if (!std::regex_match(v, m, form))
+        return false;
+    int y = std::stoi(m[1]), mo = std::stoi(m[2]), d = std::stoi(m[3]);
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1800 || mo < 1 || mo > 12 || d < 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[mo - 1] + (mo == 2 && leap ? 1 : 0);
+}
+
+std::string join(const std::vector<std::string>& items)
+{
+    std::string out;
+    for (const auto& i : items)
+        out += (out.empty() ? "" : ", ") + i;
+    return out;
+}
+
+/// Length in characters, as PostgreSQL counts them.
+std::size_t utf8_length(const std::string& s)
+{
+    std::size_t n = 0;
+    for (unsigned char c : s)
+        n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+} // namespace
+
+const std::vector<RecordType>& record_types()
+{
+    static const std::vector<RecordType> types = make_types();
+    return types;
+}
+
+const RecordType* find_type(std::string_view name)
+{
+    for (const auto& t : record_types())
+        if (t.name == name)
+            return &t;
+    return nullptr;
+}
+
+std::optional<std::size_t> RecordType::index(std::string_view field) const
+{
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        if (fields[i].name == field)
+            return i;
+    return std::nullopt;
+}
+
+std::string RecordType::field_names() const
+{
+    std::vector<std::string> names;
+    for (const auto& f : fields)
+        names.push_back(f.name);
+    return join(names);
+}
+
+std::string trim(std::string_view text)
+{
+    const char* blanks = " \t\r\n\v\f";
+    auto b = text.find_first_not_of(blanks);
+    if (b == std::string_view::npos)
+        return {};
+    auto e = text.find_last_not_of(blanks);
+    return std::string(text.substr(b, e - b + 1));
+}
+
+std::string slugify(std::string_view text, std::size_t max_length)
+{
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) && c < 0x80)
+            out += static_cast<char>(std::tolower(c));
+        else if (!out.empty() && out.back() != '-')
+            out += '-';
+    }
+    while (!out.empty() && out.back() == '-')
+        out.pop_back();
+    if (out.size() > max_length) {
+        out.resize(max_length);
+        while (!out.empty() && out.back() == '-')
+            out.pop_back();
+    }
+    return out;
+}
+
+std::optional<std::string> check_value(const Field& f, std::string& v)
+{
+    if (!valid_utf8(v))
+        return std::string("invalid UTF-8");
+    if (utf8_length(v) > f.max_length)
+        return "too long: " + std::to_string(utf8_length(v)) + " characters, at most " + std::to_string(f.max_length);
+    static const std::regex key_form("^[a-z0-9]+([._-][a-z0-9]+)*$");
+    static const std::regex slug_form("^[a-z0-9]+(-[a-z0-9]+)*$");
+    static const std::regex url_form("^https?://[^\\s/?#]+[^\\s]*$", std::regex::icase);
+    static const std::regex year_form("^[0-9]{4}$");
+    switch (f.check) {
+    case Check::text:
+    case Check::reference: return std::nullopt;
+    case Check::key:
+        if (!std::regex_match(v, key_form))
+            return "'" + v + "' is not a valid key (lowercase letters and digits, joined by '.', '_' or '-')";
+        return std::nullopt;
+    case Check::slug:
+        if (!std::regex_match(v, slug_form))
+            return "'" + v + "' is not a valid slug (lowercase letters and digits joined by '-', e.g. " +
+                   (slugify(v).empty() ? std::string("my-mechanism") : slugify(v)) + ")";
+        return std::nullopt;
+    case Check::enumeration: {
+        std::string lower;
+        for (unsigned char c : v)
+            lower += static_cast<char>(std::tolower(c));
+        for (auto& ch : lower)
+            if (ch == ' ' || ch == '-')
+                ch = '_';
+        for (const auto& a : f.allowed)
+            if (a == lower) {
+                v = lower;
+                return std::nullopt;
+            }
+        return "'" + v + "' is not one of: " + join(f.allowed);
+    }
+    case Check::url:
+        if (!std::regex_match(v, url_form))
+            return "'" + v + "' is not a valid URL (http:// or https:// and a host, no spaces)";
+        return std::nullopt;
+    case Check::year: {
+        if (!std::regex_match(v, year_form))
+            return "'" + v + "' is not a year";
+        int y = std::stoi(v);
+        if (y < 1800 || y > current_year())
+            return "impossible year " + v + " (expected 1800 to " + std::to_string(current_year()) + ")";
+        return std::nullopt;
+    }
+    case Check::date:
+        if (!real_date(v))
+            return "'" + v + "' is not a date in the form YYYY-MM-DD";
+        return std::nullopt;
+    case Check::score:
+        if (v.size() != 1 || v[0] < '0' || v[0] > '3')
+            return "'" + v + "' is not a score from 0 to 3";
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+} // namespace govmap::importer
