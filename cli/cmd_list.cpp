@@ -11,15 +11,15 @@ namespace {
 
 // The subtree of $1 (every node when $1 is NULL), as a CTE named `subtree`.
 const char* const subtree_cte = R"(
-    WITH RECURSIVE subtree(id) AS (
-        SELECT id FROM issue_area WHERE $1::text IS NULL OR code = $1
-        UNION
-        SELECT a.id FROM issue_area a JOIN subtree s ON a.parent_id = s.id))";
+    WITH subtree(id) AS (
+        SELECT c.descendant_id FROM issue_area_closure c JOIN issue_area a ON a.id = c.ancestor_id
+         WHERE $1::text IS NULL OR a.code = $1))";
 
 const char* const areas_sql = R"(
     SELECT a.code, a.name, a.level::text AS level, p.code AS parent,
-           (SELECT count(DISTINCT ma.mechanism_id) FROM mechanism_area ma
-             WHERE ma.area_id = a.id AND ma.review_status <> 'rejected')::text AS mechanisms,
+           (SELECT count(DISTINCT ma.mechanism_id)
+              FROM issue_area_closure c JOIN mechanism_area ma ON ma.area_id = c.descendant_id
+             WHERE c.ancestor_id = a.id AND ma.review_status <> 'rejected')::text AS mechanisms,
            a.review_status::text AS review
       FROM issue_area a LEFT JOIN issue_area p ON p.id = a.parent_id
      WHERE a.id IN (SELECT id FROM subtree)
@@ -221,7 +221,7 @@ void add_list_commands(CLI::App& app, Context& ctx)
             Format f = parse_format(format);
             if (f == Format::table) {
                 if (what == "areas")
-                    r = narrow(r, {"code", "name", "level", "mechanisms"});
+                    r = narrow(r, {"code", "level", "mechanisms", "name"});
                 else if (what == "mechanisms")
                     r = narrow(r, {"slug", "name", "scope", "model", "centrality"});
                 else

@@ -43,6 +43,8 @@ int main(int argc, char** argv)
     app.add_flag("-v,--verbose", ctx.verbose, "Say more about what happens (on stderr)");
     app.add_flag("-q,--quiet", ctx.quiet, "Print only results and errors");
     app.require_subcommand(1);
+    // Global options may also follow the subcommand: `govmap seed -q`.
+    app.fallthrough();
     cli::add_db_commands(app, ctx);
     cli::add_migrate_command(app, ctx);
     cli::add_import_commands(app, ctx);

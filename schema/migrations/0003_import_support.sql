@@ -7,3 +7,13 @@ CREATE INDEX issue_area_lower_name_idx ON issue_area (lower(name));
 CREATE INDEX region_lower_name_idx ON region (lower(name));
 CREATE INDEX stakeholder_group_lower_name_idx ON stakeholder_group (lower(name));
 CREATE INDEX mechanism_relation_hierarchy_idx ON mechanism_relation (from_id) WHERE kind IN ('part_of', 'reports_to');
+
+-- Every taxonomy node with itself and everything below it: a mechanism that
+-- addresses an issue also covers that issue's area and cluster.
+CREATE VIEW issue_area_closure AS
+    WITH RECURSIVE closure(ancestor_id, descendant_id, depth) AS (
+        SELECT id, id, 0 FROM issue_area
+        UNION ALL
+        SELECT c.ancestor_id, a.id, c.depth + 1
+          FROM closure c JOIN issue_area a ON a.parent_id = c.descendant_id)
+    SELECT ancestor_id, descendant_id, depth FROM closure;
