@@ -202,8 +202,9 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
     // An area's parent must sit one level up, whether in the files or the database.
     add_problems(batch, tx, R"(
         SELECT s.file, s.loc, 'parent' AS field,
-               'parent ''' || s.parent || ''' is a ' || p.level || ', but a ' || s.level ||
-               ' belongs to ' || CASE s.level WHEN 'area' THEN 'a cluster' ELSE 'an area' END AS message
+               'parent ''' || s.parent || ''' is ' || CASE p.level WHEN 'cluster' THEN 'a ' ELSE 'an ' END ||
+               p.level || ', but ' || CASE s.level WHEN 'area' THEN 'an area belongs to a cluster'
+                                               ELSE 'an issue belongs to an area' END AS message
           FROM stage_areas s
           JOIN LATERAL (SELECT level FROM (SELECT x.level, 0 AS pri FROM stage_areas x WHERE x.code = s.parent
                                            UNION ALL

@@ -3,6 +3,7 @@
 #include "tests/support/tempdb.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 using namespace govmap;
 
@@ -54,7 +55,8 @@ TEST_CASE("migrate --status lists applied and pending migrations")
 
     auto st = test::run_govmap({"db", "status"}, against(tdb));
     CHECK(st.code == 0);
-    CHECK(st.out.find("1 migration(s) applied, 1 pending") != std::string::npos);
+    CHECK(st.out.find(fmt::format("1 migration(s) applied, {} pending", schema::embedded_migrations().size() - 1)) !=
+          std::string::npos);
 }
 
 TEST_CASE("A migration edited after it was applied is refused with exit code 4")

@@ -1,0 +1,146 @@
+// The bundled map (seed/): loads cleanly through the importer, matches its
+// files, names a source for every fact, and holds what the transcript names.
+#include "importer/csv.hpp"
+#include "importer/importer.hpp"
+#include "seed/bundled.hpp"
+#include "tests/support/files.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/tempdb.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace govmap;
+
+namespace {
+
+/// Data rows of seed/NAME.csv as read from the source tree (not the copy
+/// compiled into govmap), counted with a CSV reader.
+std::size_t rows_in(const std::string& name)
+{
+    std::ifstream in(std::string(GOVMAP_SOURCE_DIR) + "/seed/" + name + ".csv");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();  // the reader keeps a view of it
+    importer::CsvReader reader(text);
+    std::size_t n = 0;
+    while (reader.next())
+        ++n;
+    REQUIRE(n > 1);
+    return n - 1;
+}
+
+struct Seeded {
+    test::TempDatabase tdb;
+    db::Connection conn = tdb.connect();
+    importer::Report report;
+    Seeded()
+    {
+        std::vector<importer::InputFile> files;
+        for (const auto& f : seed::bundled_files())
+            files.push_back({f.name, f.text, {}, {}});
+        importer::Options o;
+        o.contributor = "govmap-seed";
+        report = importer::import(conn, files, o);
+    }
+    std::string q(const std::string& sql) { return test::scalar(conn, sql); }
+};
+
+} // namespace
+
+TEST_CASE("The bundled map loads without a problem and its counts equal its files' rows")
+{
+    Seeded s;
+    for (const auto& p : s.report.problems)
+        UNSCOPED_INFO(p.where << ": " << p.message);
+    REQUIRE(s.report.problems.empty());
+    CHECK(s.q("SELECT count(*) FROM mechanism") == std::to_string(rows_in("mechanisms")));
+    CHECK(s.q("SELECT count(*) FROM mechanism_relation") == std::to_string(rows_in("relations")));
+    CHECK(s.q("SELECT count(*) FROM mechanism_area") == std::to_string(rows_in("mechanism_areas")));
+    CHECK(s.q("SELECT count(*) FROM mechanism_stakeholder") == std::to_string(rows_in("stakeholders")));
+    CHECK(s.q("SELECT count(*) FROM mechanism_region") == std::to_string(rows_in("regions")));
+    CHECK(s.q("SELECT count(*) FROM issue_area") == std::to_string(rows_in("areas")));
+    CHECK(s.q("SELECT count(*) FROM source WHERE contributed_by = 'govmap-seed'") == std::to_string(rows_in("sources")));
+}
+
+TEST_CASE("The taxonomy has the 7 clusters and 40 issues of CRP.2 and 24 areas between them")
+{
+    Seeded s;
+    REQUIRE(s.report.problems.empty());
+    CHECK(s.q("SELECT count(*) FROM issue_area WHERE level = 'cluster'") == "7");
+    CHECK(s.q("SELECT count(*) FROM issue_area WHERE level = 'area'") == "24");
+    CHECK(s.q("SELECT count(*) FROM issue_area WHERE level = 'issue'") == "40");
+    // Every area belongs to a cluster and every issue to an area (the schema's tree rule), and
+    // every area has at least one issue.
+    CHECK(s.q("SELECT count(*) FROM issue_area a WHERE level = 'area' "
+              "AND NOT EXISTS (SELECT 1 FROM issue_area i WHERE i.parent_id = a.id)") == "0");
+    // The 24-area level says that it is a reconstruction, in its description and its source.
+    CHECK(s.q("SELECT count(*) FROM issue_area a JOIN source s ON s.id = a.source_id WHERE a.level = 'area' "
+              "AND a.description LIKE '%reconstruction%' AND s.title LIKE '%reconstruction%'") == "24");
+}
+
+TEST_CASE("Every mechanism and every link names a source")
+{
+    Seeded s;
+    REQUIRE(s.report.problems.empty());
+    for (const char* t : {"mechanism", "mechanism_relation", "mechanism_area", "mechanism_stakeholder",
+                          "mechanism_region", "issue_area"}) {
+        INFO(t);
+        CHECK(s.q(std::string("SELECT count(*) FROM ") + t + " WHERE source_id IS NULL") == "0");
+    }
+    CHECK(s.q("SELECT count(*) FROM mechanism") != "0");
+    CHECK(std::stoi(s.q("SELECT count(*) FROM mechanism")) >= 80);
+}
+
+TEST_CASE("Every mechanism the transcript names or alludes to is in the map")
+{
+    Seeded s;
+    REQUIRE(s.report.problems.empty());
+    for (const char* slug : {"cstd", "wgec", "wgec-correspondence-group", "ecosoc", "unga", "igf", "africa-igf",
+                             "eurodig", "netmundial", "netmundial-initiative", "icann", "icann-gac", "iana-functions",
+                             "interpol", "hrc", "foc", "wipo", "wto", "apnic", "afrinic", "arin", "lacnic", "ripe-ncc",
+                             "nro", "ietf", "isoc", "hmrc", "itu", "unesco", "oecd", "budapest-convention", "apec-cbpr",
+                             "w3c", "unodc-ieg-cybercrime", "internet-jurisdiction", "un-gge"}) {
+        INFO(slug);
+        CHECK(s.q(std::string("SELECT count(*) FROM mechanism WHERE slug = '") + slug + "'") == "1");
+    }
+    CHECK(s.q("SELECT centrality || '/' || scope FROM mechanism WHERE slug = 'interpol'") == "adjacent/global");
+    CHECK(s.q("SELECT centrality || '/' || scope FROM mechanism WHERE slug = 'hmrc'") == "adjacent/national");
+    CHECK(s.q("SELECT kind || '/' || status FROM mechanism WHERE slug = 'netmundial'") == "event/one_off");
+    // Interpol is an adjacent mechanism under cybercrime.
+    CHECK(s.q("SELECT count(*) FROM mechanism_area ma JOIN mechanism m ON m.id = ma.mechanism_id "
+              "JOIN issue_area a ON a.id = ma.area_id WHERE m.slug = 'interpol' AND a.code = 'security.cybercrime'") == "1");
+    // The transcript itself is a source.
+    CHECK(s.q("SELECT published::text FROM source WHERE key = 'igf2014-ws139-transcript'") == "2014-09-03");
+    // The WGEC sits in the UN chain: working group -> CSTD -> ECOSOC -> General Assembly.
+    CHECK(s.q("WITH RECURSIVE up(id, path) AS (SELECT id, slug FROM mechanism WHERE slug = 'wgec-correspondence-group' "
+              "UNION SELECT r.to_id, up.path || '>' || m.slug FROM up JOIN mechanism_relation r ON r.from_id = up.id "
+              "AND r.kind IN ('part_of', 'reports_to') JOIN mechanism m ON m.id = r.to_id) "
+              "SELECT max(path) FROM up") == "wgec-correspondence-group>wgec>cstd>ecosoc>unga");
+}
+
+TEST_CASE("govmap seed is idempotent")
+{
+    test::TempDatabase tdb;
+    auto conn = tdb.connect();
+    test::RunOptions env{{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}};
+    auto first = test::run_govmap({"seed"}, env);
+    INFO(first.all());
+    REQUIRE(first.code == 0);
+    auto before = test::fingerprint(conn);
+    auto second = test::run_govmap({"seed", "--format", "json"}, env);
+    REQUIRE(second.code == 0);
+    auto summary = nlohmann::json::parse(second.out);
+    REQUIRE(summary["counts"].size() == importer::record_type_names().size());
+    for (const auto& [type, c] : summary["counts"].items()) {
+        INFO(type);
+        CHECK(c["inserted"] == 0);
+        CHECK(c["updated"] == 0);
+    }
+    CHECK(summary["counts"]["mechanisms"]["unchanged"] == rows_in("mechanisms"));
+    CHECK(test::fingerprint(conn) == before);
+}
