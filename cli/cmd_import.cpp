@@ -9,6 +9,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 
 namespace govmap::cli {
@@ -85,6 +86,20 @@ void add_common(CLI::App* cmd, ImportFlags& f)
         ->capture_default_str();
 }
 
+/// A one-line progress display on stderr, only for a terminal and only once
+/// the work has taken a couple of seconds.
+std::function<void(const std::string&)> progress_line(const Context& ctx)
+{
+    if (ctx.quiet || !isatty(2))
+        return {};
+    auto start = std::chrono::steady_clock::now();
+    return [start](const std::string& what) {
+        auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (elapsed >= 2.0)
+            fmt::print(stderr, "\r\033[K{:.0f}s: {}...", elapsed, what);
+    };
+}
+
 importer::Options options_from(const ImportFlags& f, const std::string& default_contributor)
 {
     importer::Options o;
@@ -137,7 +152,12 @@ void add_import_commands(CLI::App& app, Context& ctx)
                     files.back().type = imp.type;
             }
             auto conn = ctx.connect();
-            report(ctx, importer::import(conn, files, options_from(imp, login_name())), summary);
+            auto options = options_from(imp, login_name());
+            options.progress = progress_line(ctx);
+            auto result = importer::import(conn, files, options);
+            if (options.progress)
+                fmt::print(stderr, "\r\033[K");
+            report(ctx, result, summary);
         };
     });
 

@@ -5,6 +5,7 @@
 #include "schema/db.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +32,8 @@ struct Options {
     std::string contributor;
     /// review_status of inserted and changed rows: proposed or accepted.
     std::string status = "accepted";
+    /// Told what the import is doing ("reading FILE", "merging mechanisms", ...).
+    std::function<void(const std::string&)> progress;
 };
 
 struct Problem {

@@ -407,9 +407,15 @@ std::vector<std::string> record_type_names()
 
 Report import(db::Connection& conn, const std::vector<InputFile>& files, const Options& options)
 {
+    auto say = [&](const std::string& what) {
+        if (options.progress)
+            options.progress(what);
+    };
     Batch batch;
-    for (const auto& f : files)
+    for (const auto& f : files) {
+        say("reading " + f.name);
         read_into(batch, f);
+    }
     check_rows(batch);
 
     Report report;
@@ -418,13 +424,16 @@ Report import(db::Connection& conn, const std::vector<InputFile>& files, const O
     // Checks against the database run even when the files already have
     // problems, so that one run reports every problem.
     auto tx = conn.begin();
+    say(fmt::format("staging {} records", batch.records));
     stage(tx, batch);
+    say("checking references and cycles");
     check_in_database(batch, tx, options);
     if (!batch.problems.empty()) {
         tx.abort();
         report.problems = std::move(batch.problems);
         return report;
     }
+    say("merging");
     merge(tx, batch, options, report.counts);
     if (options.dry_run)
         tx.abort();
