@@ -1,0 +1,86 @@
+// govmap gaps: coverage and gap findings.
+#include "cli/commands.hpp"
+#include "graph/gap_report.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace govmap::cli {
+
+void add_gaps_command(CLI::App& app, Context& ctx)
+{
+    static graph::GapOptions o;
+    static std::string format = "text", out_path, level, under, kinds;
+    auto* cmd = app.add_subcommand("gaps", "Report coverage and gaps: where mechanisms are missing, thin, only "
+                                           "regional, only intergovernmental, adjacent, unlinked or nested deep");
+    cmd->add_option("--format", format, "Output format")
+        ->check(CLI::IsMember({"text", "markdown", "json", "csv", "html"}))
+        ->capture_default_str();
+    cmd->add_option("--out", out_path, "Write to this file instead of standard output")->type_name("FILE");
+    cmd->add_option("--level", level, "Only taxonomy nodes at this level (default: every level)")
+        ->check(CLI::IsMember({"cluster", "area", "issue"}));
+    cmd->add_option("--under", under, "Only this taxonomy node and what lies under it")->type_name("CODE");
+    cmd->add_flag("--by-region", o.by_region, "Report each region with no mechanism for a node (region_missing)");
+    cmd->add_flag("--strict-regions", o.strict_regions, "With --by-region: a global mechanism does not count for every region");
+    cmd->add_flag("--include-proposed", o.include_proposed, "Count proposed rows as well as accepted ones");
+    cmd->add_flag("--active-only", o.active_only, "Count only mechanisms whose status is active");
+    cmd->add_flag("--primary-only", o.primary_only,
+                  "Count only links of strength primary (a forum that discusses everything then covers only what it "
+                  "addresses primarily)");
+    cmd->add_option("--min-mechanisms", o.min_mechanisms, "thin: fewer than this many mechanisms")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--max-depth", o.max_depth, "deep_nesting: this many part_of/reports_to levels down, or more")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--brokers", o.brokers, "How many brokers (by betweenness) to list")->capture_default_str();
+    cmd->add_option("--kinds", kinds, "Only these finding kinds, comma-separated: " + [] {
+        std::string all;
+        for (const auto& k : graph::finding_kinds())
+            all += (all.empty() ? "" : ", ") + k;
+        return all;
+    }())->type_name("K1,K2");
+    cmd->footer("Severity rules and the JSON structure: docs/gaps.md. Text output is coloured only on a terminal "
+                "and never when NO_COLOR is set.");
+    cmd->callback([&ctx] {
+        ctx.action = [&ctx] {
+            if (!level.empty())
+                o.level = level;
+            if (!under.empty())
+                o.under = under;
+            std::istringstream k(kinds);
+            for (std::string kind; std::getline(k, kind, ',');)
+                if (!kind.empty())
+                    o.kinds.insert(kind);
+            auto conn = ctx.connect();
+            graph::GapReport report;
+            try {
+                report = graph::analyse(conn, o);
+            } catch (const std::invalid_argument& e) {
+                throw Failure(exit_usage, e.what());
+            }
+            graph::ReportFormat f = format == "markdown" ? graph::ReportFormat::markdown
+                                    : format == "json"   ? graph::ReportFormat::json
+                                    : format == "csv"    ? graph::ReportFormat::csv
+                                    : format == "html"   ? graph::ReportFormat::html
+                                                         : graph::ReportFormat::text;
+            if (!out_path.empty()) {
+                std::ofstream file(out_path, std::ios::binary);
+                file << graph::render(report, f, false);
+                if (!file)
+                    throw Failure(exit_failure, "cannot write " + out_path);
+                ctx.info("wrote {} ({} node(s), {} finding(s))", out_path, report.nodes.size(), report.findings.size());
+                return;
+            }
+            bool colour = f == graph::ReportFormat::text && isatty(1) && !std::getenv("NO_COLOR");
+            fmt::print("{}", graph::render(report, f, colour));
+        };
+    });
+}
+
+} // namespace govmap::cli

@@ -1,0 +1,75 @@
+#pragma once
+// Gap analysis: coverage counted in SQL (migration 0004), thresholds and the
+// linkage-graph findings applied here.
+#include "schema/db.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace govmap::graph {
+
+struct GapOptions {
+    std::optional<std::string> level;   ///< cluster, area or issue; all levels when absent
+    std::optional<std::string> under;   ///< a taxonomy node and everything below it
+    bool by_region = false;             ///< report region_missing
+    bool strict_regions = false;        ///< global mechanisms do not count for every region
+    bool include_proposed = false;
+    bool active_only = false;
+    bool primary_only = false;          ///< count only primary mechanism-area links
+    int min_mechanisms = 2;             ///< thin: fewer than this many mechanisms
+    int max_depth = 3;                  ///< deep_nesting: this many levels down or more
+    std::set<std::string> kinds;        ///< empty: every kind
+    std::size_t brokers = 10;           ///< how many brokers to list
+};
+
+/// Finding kinds in report order; severity rules in docs/gaps.md.
+const std::vector<std::string>& finding_kinds();
+
+struct NodeCoverage {
+    std::int64_t id = 0;
+    std::string code, name, level;
+    std::optional<std::string> parent;
+    long mechanisms = 0;
+    /// dimension (scope, model, centrality, region, stakeholder) -> value -> count
+    std::map<std::string, std::map<std::string, long>> counts;
+    std::vector<std::string> covering;  ///< slugs, sorted
+};
+
+struct Finding {
+    std::string kind;
+    std::optional<std::string> node;  ///< taxonomy code; none for map-wide findings (deep_nesting)
+    std::string severity;             ///< high, medium, low
+    std::string detail;
+    std::vector<std::string> mechanisms;
+};
+
+struct Broker {
+    std::string slug;
+    double betweenness;
+};
+
+struct MechanismInfo {
+    std::string slug, name, scope, model, centrality, status;
+    std::optional<std::string> source_title, source_url;
+};
+
+struct GapReport {
+    std::string generated_at;  ///< UTC, ISO 8601
+    GapOptions options;
+    std::vector<std::string> regions;          ///< region codes, tree order
+    std::vector<std::string> heat_regions;     ///< the regions shown as heat-map columns
+    std::vector<std::string> stakeholder_groups;
+    std::vector<NodeCoverage> nodes;           ///< taxonomy order
+    std::vector<Finding> findings;             ///< severity, kind, node order
+    std::vector<Broker> brokers;
+    std::map<std::string, MechanismInfo> mechanisms;  ///< every covering mechanism, by slug
+};
+
+/// Throws std::invalid_argument for an unknown --under code or finding kind.
+GapReport analyse(db::Connection& conn, const GapOptions& options);
+
+} // namespace govmap::graph

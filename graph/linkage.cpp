@@ -1,0 +1,223 @@
+#include "graph/linkage.hpp"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/betweenness_centrality.hpp>
+#include <boost/graph/biconnected_components.hpp>
+#include <boost/graph/connected_components.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace govmap::graph {
+
+namespace {
+
+using Undirected = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
+
+Undirected to_boost(const Linkage& g)
+{
+    Undirected u(g.size());
+    for (const auto& [a, b] : g.links)
+        boost::add_edge(a, b, u);
+    return u;
+}
+
+/// The WHERE clause that selects counted mechanisms of alias `m`; built from
+/// two booleans only, never from user input (COPY takes no parameters).
+std::string counted(const char* m, const LoadOptions& o)
+{
+    std::string statuses = o.include_proposed ? "('accepted', 'proposed')" : "('accepted')";
+    std::string where = std::string(m) + ".review_status IN " + statuses;
+    if (o.active_only)
+        where += std::string(" AND ") + m + ".status = 'active'";
+    return where;
+}
+
+} // namespace
+
+Linkage load_linkage(db::Connection& conn, const LoadOptions& options)
+{
+    Linkage g;
+    auto tx = conn.begin();
+    tx.copy_out("SELECT m.id, m.slug FROM mechanism m WHERE " + counted("m", options) + " ORDER BY m.id",
+                [&](const std::vector<db::Value>& row) {
+                    g.vertex.emplace(std::stoll(*row[0]), g.id.size());
+                    g.id.push_back(std::stoll(*row[0]));
+                    g.slug.push_back(*row[1]);
+                });
+    std::string statuses = options.include_proposed ? "('accepted', 'proposed')" : "('accepted')";
+    std::set<std::pair<std::size_t, std::size_t>> seen;
+    tx.copy_out("SELECT r.from_id, r.to_id, r.kind FROM mechanism_relation r "
+                "JOIN mechanism f ON f.id = r.from_id JOIN mechanism m ON m.id = r.to_id "
+                "WHERE r.review_status IN " + statuses + " AND " + counted("f", options) + " AND " +
+                    counted("m", options) + " ORDER BY r.from_id, r.to_id, r.kind",
+                [&](const std::vector<db::Value>& row) {
+                    std::size_t a = g.vertex.at(std::stoll(*row[0]));
+                    std::size_t b = g.vertex.at(std::stoll(*row[1]));
+                    if (*row[2] == "part_of" || *row[2] == "reports_to")
+                        g.nesting.emplace_back(a, b);
+                    if (seen.insert({std::min(a, b), std::max(a, b)}).second)
+                        g.links.emplace_back(std::min(a, b), std::max(a, b));
+                });
+    tx.commit();
+    return g;
+}
+
+std::vector<std::size_t> connected_components(const Linkage& g)
+{
+    Undirected u = to_boost(g);
+    std::vector<std::size_t> component(g.size());
+    boost::connected_components(u, component.data());
+    return component;
+}
+
+std::vector<double> betweenness(const Linkage& g)
+{
+    Undirected u = to_boost(g);
+    std::vector<double> centrality(g.size(), 0.0);
+    boost::brandes_betweenness_centrality(
+        u, boost::centrality_map(boost::make_iterator_property_map(centrality.begin(), boost::get(boost::vertex_index, u))));
+    // Boost counts every unordered pair twice on an undirected graph; networkx's
+    // normalisation divides that doubled sum by (n-1)(n-2).
+    double n = static_cast<double>(g.size());
+    if (n > 2)
+        for (auto& c : centrality)
+            c /= (n - 1) * (n - 2);
+    return centrality;
+}
+
+std::vector<int> nesting_depth(const Linkage& g)
+{
+    std::vector<std::vector<std::size_t>> parents(g.size());
+    for (const auto& [child, parent] : g.nesting)
+        parents[child].push_back(parent);
+    // Longest path upwards in a DAG (the database forbids cycles), computed
+    // iteratively so that a very deep chain cannot overflow the stack.
+    std::vector<int> depth(g.size(), -1);
+    std::vector<std::pair<std::size_t, std::size_t>> stack;
+    for (std::size_t start = 0; start < g.size(); ++start) {
+        if (depth[start] >= 0)
+            continue;
+        stack.push_back({start, 0});
+        while (!stack.empty()) {
+            auto& [v, next] = stack.back();
+            if (next < parents[v].size()) {
+                std::size_t p = parents[v][next++];
+                if (depth[p] < 0)
+                    stack.push_back({p, 0});
+                continue;
+            }
+            int d = 0;
+            for (std::size_t p : parents[v])
+                d = std::max(d, depth[p] + 1);
+            depth[v] = d;
+            stack.pop_back();
+        }
+    }
+    return depth;
+}
+
+BlockCutTree::BlockCutTree(const Linkage& g) : cut_node_(g.size(), none), block_of_(g.size(), none)
+{
+    using Indexed = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                                          boost::property<boost::edge_index_t, std::size_t>>;
+    Indexed u(g.size());
+    for (std::size_t i = 0; i < g.links.size(); ++i)
+        boost::add_edge(g.links[i].first, g.links[i].second, i, u);
+    std::vector<std::size_t> edge_block(g.links.size());
+    auto component_map = boost::make_iterator_property_map(edge_block.begin(), boost::get(boost::edge_index, u));
+    std::size_t blocks = boost::biconnected_components(u, component_map);
+
+    // Which blocks each vertex belongs to.
+    std::vector<std::set<std::size_t>> vertex_blocks(g.size());
+    for (std::size_t i = 0; i < g.links.size(); ++i) {
+        vertex_blocks[g.links[i].first].insert(edge_block[i]);
+        vertex_blocks[g.links[i].second].insert(edge_block[i]);
+    }
+    adjacent_.resize(blocks);
+    cut_vertex_of_.assign(blocks, none);
+    for (std::size_t v = 0; v < g.size(); ++v) {
+        if (vertex_blocks[v].size() == 1)
+            block_of_[v] = *vertex_blocks[v].begin();
+        if (vertex_blocks[v].size() < 2)
+            continue;
+        std::size_t node = adjacent_.size();
+        cut_node_[v] = node;
+        adjacent_.emplace_back();
+        cut_vertex_of_.push_back(v);
+        for (std::size_t b : vertex_blocks[v]) {
+            adjacent_[node].push_back(b);
+            adjacent_[b].push_back(node);
+        }
+    }
+    // Root every tree component and keep its nodes parents-first.
+    parent_.assign(adjacent_.size(), none);
+    component_.assign(adjacent_.size(), none);
+    for (std::size_t root = 0; root < adjacent_.size(); ++root) {
+        if (component_[root] != none)
+            continue;
+        std::size_t c = order_.size();
+        order_.emplace_back();
+        auto& order = order_.back();
+        component_[root] = c;
+        order.push_back(root);
+        for (std::size_t i = 0; i < order.size(); ++i)
+            for (std::size_t next : adjacent_[order[i]])
+                if (component_[next] == none) {
+                    component_[next] = c;
+                    parent_[next] = order[i];
+                    order.push_back(next);
+                }
+    }
+}
+
+std::size_t BlockCutTree::tree_node_of(std::size_t vertex) const
+{
+    return cut_node_[vertex] != none ? cut_node_[vertex] : block_of_[vertex];
+}
+
+std::vector<std::size_t> BlockCutTree::separating(const std::vector<std::size_t>& members) const
+{
+    // Members per tree node; members that are cut vertices sit on their own node.
+    std::map<std::size_t, std::vector<std::size_t>> by_component;  // component -> tree nodes of members
+    for (std::size_t v : members) {
+        std::size_t node = tree_node_of(v);
+        if (node != none)
+            by_component[component_[node]].push_back(node);
+    }
+    std::vector<std::size_t> result;
+    std::vector<std::size_t> here(adjacent_.size(), 0), below(adjacent_.size(), 0);
+    for (const auto& [c, nodes] : by_component) {
+        if (nodes.size() < 2)
+            continue;
+        const auto& order = order_[c];
+        for (std::size_t n : order)
+            here[n] = below[n] = 0;
+        for (std::size_t n : nodes)
+            ++here[n];
+        for (auto it = order.rbegin(); it != order.rend(); ++it) {
+            below[*it] += here[*it];
+            if (parent_[*it] != none)
+                below[parent_[*it]] += below[*it];
+        }
+        std::size_t total = below[order.front()];
+        for (std::size_t n : order) {
+            if (cut_vertex_of_[n] == none)
+                continue;
+            // Removing this mechanism leaves these groups of the other members.
+            int groups = 0;
+            for (std::size_t next : adjacent_[n])
+                if (next != parent_[n] && below[next] > 0)
+                    ++groups;
+            if (total - below[n] > 0)
+                ++groups;
+            if (groups >= 2)
+                result.push_back(cut_vertex_of_[n]);
+        }
+    }
+    std::sort(result.begin(), result.end());
+    return result;
+}
+
+} // namespace govmap::graph

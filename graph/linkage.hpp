@@ -1,0 +1,71 @@
+#pragma once
+// The linkage graph: mechanisms and the relations between them, loaded from
+// PostgreSQL in one pass (COPY), and the analytics that Boost.Graph runs on it.
+#include "schema/db.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace govmap::graph {
+
+struct LoadOptions {
+    bool include_proposed = false;  ///< count proposed rows as well as accepted ones
+    bool active_only = false;       ///< only mechanisms whose status is active
+};
+
+struct Linkage {
+    std::vector<std::int64_t> id;    ///< vertex -> mechanism id
+    std::vector<std::string> slug;   ///< vertex -> mechanism slug
+    std::unordered_map<std::int64_t, std::size_t> vertex;  ///< mechanism id -> vertex
+    /// Undirected linkage: one edge per linked pair, whatever the relation kinds.
+    std::vector<std::pair<std::size_t, std::size_t>> links;
+    /// Directed nesting: child -> parent for part_of and reports_to.
+    std::vector<std::pair<std::size_t, std::size_t>> nesting;
+
+    std::size_t size() const { return id.size(); }
+};
+
+/// Loads every counted mechanism and relation with two COPY statements.
+Linkage load_linkage(db::Connection& conn, const LoadOptions& options);
+
+/// Component number of each vertex (components numbered from 0).
+std::vector<std::size_t> connected_components(const Linkage& g);
+
+/// Betweenness centrality (Brandes), normalised as networkx does for an
+/// undirected graph: the sum over unordered pairs s, t of the share of
+/// shortest s-t paths through v, divided by (n-1)(n-2)/2.
+std::vector<double> betweenness(const Linkage& g);
+
+/// Length of the longest part_of/reports_to chain above each mechanism
+/// (0 for a mechanism nested in nothing).
+std::vector<int> nesting_depth(const Linkage& g);
+
+/// The block-cut tree of the linkage graph (from its biconnected components):
+/// tells which single mechanisms, if removed, would disconnect others.
+class BlockCutTree {
+public:
+    explicit BlockCutTree(const Linkage& g);
+
+    bool is_articulation_point(std::size_t vertex) const { return cut_node_[vertex] != none; }
+
+    /// Articulation points whose removal splits `members` (vertices that
+    /// are connected to each other) into two or more groups; each comes with
+    /// the member vertices that stay on its sides.
+    std::vector<std::size_t> separating(const std::vector<std::size_t>& members) const;
+
+private:
+    static constexpr std::size_t none = static_cast<std::size_t>(-1);
+    std::size_t tree_node_of(std::size_t vertex) const;
+    std::vector<std::size_t> cut_node_;               ///< vertex -> tree node, or none
+    std::vector<std::size_t> block_of_;               ///< non-cut vertex -> its block, or none
+    std::vector<std::vector<std::size_t>> adjacent_;  ///< tree adjacency
+    std::vector<std::size_t> parent_, component_;     ///< rooted per tree component
+    std::vector<std::vector<std::size_t>> order_;     ///< per component, nodes parents-first
+    std::vector<std::size_t> cut_vertex_of_;          ///< tree node -> vertex, or none for blocks
+};
+
+} // namespace govmap::graph
