@@ -78,12 +78,12 @@ std::vector<double> betweenness(const Linkage& g)
     std::vector<double> centrality(g.size(), 0.0);
     boost::brandes_betweenness_centrality(
         u, boost::centrality_map(boost::make_iterator_property_map(centrality.begin(), boost::get(boost::vertex_index, u))));
-    // Boost counts every unordered pair twice on an undirected graph; networkx's
-    // normalisation divides that doubled sum by (n-1)(n-2).
+    // On an undirected graph Boost sums over unordered pairs; networkx
+    // normalises by the number of pairs that exclude v, (n-1)(n-2)/2.
     double n = static_cast<double>(g.size());
     if (n > 2)
         for (auto& c : centrality)
-            c /= (n - 1) * (n - 2);
+            c /= (n - 1) * (n - 2) / 2;
     return centrality;
 }
 
