@@ -12,5 +12,6 @@ void add_migrate_command(CLI::App& app, Context& ctx);
 void add_import_commands(CLI::App& app, Context& ctx);
 void add_list_commands(CLI::App& app, Context& ctx);
 void add_gaps_command(CLI::App& app, Context& ctx);
+void add_export_command(CLI::App& app, Context& ctx);
 
 } // namespace govmap::cli

@@ -50,6 +50,7 @@ int main(int argc, char** argv)
     cli::add_import_commands(app, ctx);
     cli::add_list_commands(app, ctx);
     cli::add_gaps_command(app, ctx);
+    cli::add_export_command(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,137 @@
+// govmap export: the map (or part of it) for Gephi, Cytoscape, yEd, Graphviz, the web and Kumu.
+#include "cli/commands.hpp"
+#include "graph/export.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace govmap::cli {
+
+namespace {
+
+std::set<std::string> split(const std::vector<std::string>& items)
+{
+    std::set<std::string> out;
+    for (const auto& item : items) {
+        std::istringstream parts(item);
+        for (std::string p; std::getline(parts, p, ',');)
+            if (!p.empty())
+                out.insert(p);
+    }
+    return out;
+}
+
+/// Writes through a temporary file renamed into place, so that a failed
+/// export never leaves half a file where a good one was.
+class AtomicFile {
+public:
+    explicit AtomicFile(std::filesystem::path path) : path_(std::move(path)), tmp_(path_.string() + ".tmp")
+    {
+        out_.open(tmp_, std::ios::binary | std::ios::trunc);
+        if (!out_)
+            throw Failure(exit_failure, "cannot write " + tmp_.string());
+    }
+    ~AtomicFile()
+    {
+        if (!done_) {
+            std::error_code ec;
+            std::filesystem::remove(tmp_, ec);
+        }
+    }
+    std::ostream& stream() { return out_; }
+    void commit()
+    {
+        out_.close();
+        if (!out_)
+            throw Failure(exit_failure, "cannot write " + tmp_.string());
+        std::filesystem::rename(tmp_, path_);
+        done_ = true;
+    }
+
+private:
+    std::filesystem::path path_, tmp_;
+    std::ofstream out_;
+    bool done_ = false;
+};
+
+} // namespace
+
+void add_export_command(CLI::App& app, Context& ctx)
+{
+    static std::string format, out = "-", under, region;
+    static std::vector<std::string> scopes, models, kinds, relations;
+    static bool include_proposed = false, with_gaps = false;
+    auto* cmd = app.add_subcommand("export", "Export the map to Gephi, Cytoscape, yEd, Graphviz, the web or Kumu");
+    cmd->add_option("--format", format, "graphml, gexf (1.3), dot, cytoscape (Cytoscape.js JSON) or csv")
+        ->required()
+        ->check(CLI::IsMember({"graphml", "gexf", "dot", "cytoscape", "csv"}));
+    cmd->add_option("--out", out, "File, '-' for standard output, or for csv a directory (nodes.csv, edges.csv)")
+        ->capture_default_str();
+    cmd->add_option("--under", under, "Only this taxonomy node, what lies under it, and the mechanisms covering it")
+        ->type_name("CODE");
+    cmd->add_option("--scope", scopes, "Only mechanisms of these scopes (global, regional, national)")->delimiter(',');
+    cmd->add_option("--model", models, "Only mechanisms of these governance models")->delimiter(',');
+    cmd->add_option("--region", region, "Only mechanisms operating in this region or inside it")->type_name("CODE");
+    cmd->add_option("--kinds", kinds, "Node kinds: mechanism, area, stakeholder, region (default: all)")->delimiter(',');
+    cmd->add_option("--relations", relations,
+                    "Edge kinds: part_of, reports_to, feeds_into, cooperates_with, convened_by, succeeded_by, "
+                    "addresses, involves, operates_in, within (default: all)")
+        ->delimiter(',');
+    cmd->add_flag("--include-proposed", include_proposed, "Include proposed rows as well as accepted ones");
+    cmd->add_flag("--with-gaps", with_gaps, "Add coverage counts, gap flags and betweenness as attributes");
+    cmd->footer("Attribute names and how to open each format: docs/export.md. The same map always gives the same "
+                "bytes.");
+    cmd->callback([&ctx] {
+        ctx.action = [&ctx] {
+            graph::ExportOptions o;
+            if (!under.empty())
+                o.under = under;
+            if (!region.empty())
+                o.region = region;
+            o.scopes = split(scopes);
+            o.models = split(models);
+            o.kinds = split(kinds);
+            o.relations = split(relations);
+            o.include_proposed = include_proposed;
+            o.with_gaps = with_gaps;
+            graph::ExportFormat f = format == "graphml"   ? graph::ExportFormat::graphml
+                                    : format == "gexf"    ? graph::ExportFormat::gexf
+                                    : format == "dot"     ? graph::ExportFormat::dot
+                                    : format == "cytoscape" ? graph::ExportFormat::cytoscape
+                                                          : graph::ExportFormat::csv;
+            auto conn = ctx.connect();
+            graph::ExportCounts counts;
+            try {
+                if (f == graph::ExportFormat::csv) {
+                    if (out == "-")
+                        throw Failure(exit_usage, "the csv export writes nodes.csv and edges.csv: give a directory "
+                                                  "with --out DIR");
+                    std::filesystem::create_directories(out);
+                    AtomicFile nodes(std::filesystem::path(out) / "nodes.csv");
+                    AtomicFile edges(std::filesystem::path(out) / "edges.csv");
+                    counts = graph::export_graph(conn, o, f, nodes.stream(), &edges.stream());
+                    nodes.commit();
+                    edges.commit();
+                } else if (out == "-") {
+                    std::ios::sync_with_stdio(false);
+                    counts = graph::export_graph(conn, o, f, std::cout);
+                    std::cout.flush();
+                } else {
+                    AtomicFile file(out);
+                    counts = graph::export_graph(conn, o, f, file.stream());
+                    file.commit();
+                }
+            } catch (const graph::ExportError& e) {
+                throw Failure(exit_usage, e.what());
+            }
+            ctx.info("exported {} nodes and {} edges{}", counts.nodes, counts.edges, out == "-" ? "" : " to " + out);
+        };
+    });
+}
+
+} // namespace govmap::cli

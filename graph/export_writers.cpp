@@ -1,0 +1,435 @@
+#include "graph/export_writers.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace govmap::graph {
+
+namespace {
+
+/// Colours by kind (and by taxonomy level), shared by every format.
+const char* colour_of(const NodeRecord& n)
+{
+    if (n.gap)
+        return "#d62728";
+    if (n.kind == "area")
+        return n.level == std::string("cluster") ? "#1f4e79" : n.level == std::string("area") ? "#2e75b6" : "#9dc3e6";
+    if (n.kind == "mechanism")
+        return "#ed7d31";
+    if (n.kind == "stakeholder")
+        return "#70ad47";
+    return "#7f6aa8";
+}
+
+int channel(const char* hex, int i) { return std::stoi(std::string(hex + 1 + 2 * i, 2), nullptr, 16); }
+
+/// Escapes for XML element content or attribute values. Line breaks and tabs
+/// become character references in attributes, where parsers would otherwise
+/// turn them into spaces.
+std::string xml(const std::string& text, bool attribute)
+{
+    std::string out;
+    for (char c : xml_safe(text)) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += attribute ? "&quot;" : "\""; break;
+        case '\'': out += attribute ? "&apos;" : "'"; break;
+        case '\n': out += attribute ? "&#10;" : "\n"; break;
+        case '\t': out += attribute ? "&#9;" : "\t"; break;
+        case '\r': out += "&#13;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+const char* graphml_type(AttrType t)
+{
+    switch (t) {
+    case AttrType::integer: return "int";
+    case AttrType::real: return "double";
+    case AttrType::boolean: return "boolean";
+    default: return "string";
+    }
+}
+
+// ------------------------------------------------------------------ GraphML
+
+class GraphML : public Writer {
+public:
+    explicit GraphML(std::ostream& out) : out_(out) {}
+    void begin(const std::vector<Attr>& node_attrs, const std::vector<Attr>& edge_attrs) override
+    {
+        node_attrs_ = node_attrs;
+        edge_attrs_ = edge_attrs;
+        out_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
+                "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
+                "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n";
+        for (std::size_t i = 0; i < node_attrs.size(); ++i)
+            fmt::print(out_, "  <key id=\"n{}\" for=\"node\" attr.name=\"{}\" attr.type=\"{}\"/>\n", i,
+                       node_attrs[i].name, graphml_type(node_attrs[i].type));
+        fmt::print(out_, "  <key id=\"n_colour\" for=\"node\" attr.name=\"colour\" attr.type=\"string\"/>\n");
+        for (std::size_t i = 0; i < edge_attrs.size(); ++i)
+            fmt::print(out_, "  <key id=\"e{}\" for=\"edge\" attr.name=\"{}\" attr.type=\"{}\"/>\n", i,
+                       edge_attrs[i].name, graphml_type(edge_attrs[i].type));
+        out_ << "  <graph id=\"govmap\" edgedefault=\"directed\">\n";
+    }
+    void node(const NodeRecord& n) override
+    {
+        fmt::print(out_, "    <node id=\"{}\">\n", xml(n.id, true));
+        for (std::size_t i = 0; i < n.values.size(); ++i)
+            if (n.values[i])
+                fmt::print(out_, "      <data key=\"n{}\">{}</data>\n", i, xml(*n.values[i], false));
+        fmt::print(out_, "      <data key=\"n_colour\">{}</data>\n    </node>\n", colour_of(n));
+    }
+    void edge(const EdgeRecord& e) override
+    {
+        fmt::print(out_, "    <edge id=\"{}\" source=\"{}\" target=\"{}\">\n", xml(e.id, true), xml(e.source, true),
+                   xml(e.target, true));
+        for (std::size_t i = 0; i < e.values.size(); ++i)
+            if (e.values[i])
+                fmt::print(out_, "      <data key=\"e{}\">{}</data>\n", i, xml(*e.values[i], false));
+        out_ << "    </edge>\n";
+    }
+    void end() override { out_ << "  </graph>\n</graphml>\n"; }
+
+private:
+    std::ostream& out_;
+    std::vector<Attr> node_attrs_, edge_attrs_;
+};
+
+// ------------------------------------------------------------------ GEXF 1.3
+
+const char* gexf_type(AttrType t)
+{
+    switch (t) {
+    case AttrType::integer: return "integer";
+    case AttrType::real: return "double";
+    case AttrType::boolean: return "boolean";
+    default: return "string";
+    }
+}
+
+class Gexf : public Writer {
+public:
+    explicit Gexf(std::ostream& out) : out_(out) {}
+    void begin(const std::vector<Attr>& node_attrs, const std::vector<Attr>& edge_attrs) override
+    {
+        // No modification date: the same map must give the same bytes.
+        out_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                "xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n"
+                "  <meta>\n    <creator>govmap</creator>\n"
+                "    <description>Internet-governance mechanisms, the issue areas they address, and their links"
+                "</description>\n  </meta>\n"
+                "  <graph defaultedgetype=\"directed\" mode=\"static\">\n    <attributes class=\"node\">\n";
+        for (std::size_t i = 0; i < node_attrs.size(); ++i)
+            fmt::print(out_, "      <attribute id=\"n{}\" title=\"{}\" type=\"{}\"/>\n", i, node_attrs[i].name,
+                       gexf_type(node_attrs[i].type));
+        out_ << "    </attributes>\n    <attributes class=\"edge\">\n";
+        for (std::size_t i = 0; i < edge_attrs.size(); ++i)
+            fmt::print(out_, "      <attribute id=\"e{}\" title=\"{}\" type=\"{}\"/>\n", i, edge_attrs[i].name,
+                       gexf_type(edge_attrs[i].type));
+        out_ << "    </attributes>\n    <nodes>\n";
+    }
+    void node(const NodeRecord& n) override
+    {
+        const char* c = colour_of(n);
+        fmt::print(out_, "      <node id=\"{}\" label=\"{}\">\n        <attvalues>\n", xml(n.id, true),
+                   xml(n.label, true));
+        for (std::size_t i = 0; i < n.values.size(); ++i)
+            if (n.values[i])
+                fmt::print(out_, "          <attvalue for=\"n{}\" value=\"{}\"/>\n", i, xml(*n.values[i], true));
+        // color and size belong to the GEXF 1.3 namespace in its published schema.
+        fmt::print(out_,
+                   "        </attvalues>\n        <color r=\"{}\" g=\"{}\" b=\"{}\"/>\n"
+                   "        <size value=\"{:.2f}\"/>\n      </node>\n",
+                   channel(c, 0), channel(c, 1), channel(c, 2), n.size);
+    }
+    void begin_edges() override { out_ << "    </nodes>\n    <edges>\n"; }
+    void edge(const EdgeRecord& e) override
+    {
+        fmt::print(out_, "      <edge id=\"{}\" source=\"{}\" target=\"{}\" label=\"{}\">\n        <attvalues>\n",
+                   xml(e.id, true), xml(e.source, true), xml(e.target, true), xml(e.kind, true));
+        for (std::size_t i = 0; i < e.values.size(); ++i)
+            if (e.values[i])
+                fmt::print(out_, "          <attvalue for=\"e{}\" value=\"{}\"/>\n", i, xml(*e.values[i], true));
+        out_ << "        </attvalues>\n      </edge>\n";
+    }
+    void end() override { out_ << "    </edges>\n  </graph>\n</gexf>\n"; }
+
+private:
+    std::ostream& out_;
+};
+
+// ------------------------------------------------------------------ DOT
+
+/// A DOT double-quoted string. Graphviz keeps \\ and turns \" into a quote;
+/// in labels \n is a line break, so a newline is written that way.
+std::string dot(const std::string& text)
+{
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        switch (c) {
+        case '\\': out += "\\\\"; break;
+        case '"': out += "\\\""; break;
+        case '\n': out += "\\n"; break;
+        case '\r': break;
+        default:
+            if (c >= 0x20 || c == '\t')
+                out += static_cast<char>(c);
+        }
+    }
+    return out + "\"";
+}
+
+const char* shape_of(const NodeRecord& n)
+{
+    if (n.kind == "area")
+        return n.level == std::string("cluster") ? "folder" : n.level == std::string("area") ? "box" : "note";
+    if (n.kind == "mechanism")
+        return "ellipse";
+    if (n.kind == "stakeholder")
+        return "hexagon";
+    return "diamond";
+}
+
+class Dot : public Writer {
+public:
+    explicit Dot(std::ostream& out) : out_(out) {}
+    void begin(const std::vector<Attr>& node_attrs, const std::vector<Attr>& edge_attrs) override
+    {
+        node_attrs_ = node_attrs;
+        edge_attrs_ = edge_attrs;
+        out_ << "digraph govmap {\n"
+                "  graph [rankdir=LR, overlap=false, fontname=\"Helvetica\", charset=\"UTF-8\"];\n"
+                "  node [style=filled, fontname=\"Helvetica\", fontsize=10];\n"
+                "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#666666\"];\n";
+    }
+    void node(const NodeRecord& n) override
+    {
+        if (n.cluster != open_) {
+            if (open_)
+                out_ << "  }\n";
+            open_ = n.cluster;
+            if (open_)
+                fmt::print(out_, "  subgraph {} {{\n    label={};\n    style=rounded;\n    color=\"#1f4e79\";\n",
+                           dot("cluster_" + *open_), dot(n.cluster_label));
+        }
+        std::string attrs = fmt::format("label={}, shape={}, fillcolor=\"{}\", class={}", dot(n.label), shape_of(n),
+                                        colour_of(n), dot(n.kind));
+        for (std::size_t i = 0; i < n.values.size(); ++i)
+            if (n.values[i] && node_attrs_[i].name != "label")
+                attrs += fmt::format(", {}={}", dot_name(node_attrs_[i].name), dot(*n.values[i]));
+        fmt::print(out_, "{}{} [{}];\n", open_ ? "    " : "  ", dot(n.id), attrs);
+    }
+    void begin_edges() override
+    {
+        if (open_)
+            out_ << "  }\n";
+        open_.reset();
+    }
+    void edge(const EdgeRecord& e) override
+    {
+        std::string attrs = fmt::format("label={}", dot(e.kind));
+        for (std::size_t i = 0; i < e.values.size(); ++i)
+            if (e.values[i])
+                attrs += fmt::format(", {}={}", dot_name(edge_attrs_[i].name), dot(*e.values[i]));
+        if (e.kind == "within")
+            attrs += ", style=dotted";
+        fmt::print(out_, "  {} -> {} [{}];\n", dot(e.source), dot(e.target), attrs);
+    }
+    void end() override { out_ << "}\n"; }
+
+private:
+    /// Graphviz gives some attribute names a meaning; ours get a prefix there.
+    static std::string dot_name(const std::string& name)
+    {
+        static const std::set<std::string> reserved{"label", "weight", "style", "color", "shape", "url", "href",
+                                                    "class", "id", "comment"};
+        return reserved.count(name) ? "govmap_" + name : name;
+    }
+    std::ostream& out_;
+    std::vector<Attr> node_attrs_, edge_attrs_;
+    std::optional<std::string> open_;
+};
+
+// ------------------------------------------------------------------ Cytoscape.js
+
+nlohmann::json typed(const db::Value& v, AttrType t)
+{
+    if (!v)
+        return nullptr;
+    switch (t) {
+    case AttrType::integer: return std::stoll(*v);
+    case AttrType::real: return std::stod(*v);
+    case AttrType::boolean: return *v == "true";
+    default: return *v;
+    }
+}
+
+class Cytoscape : public Writer {
+public:
+    explicit Cytoscape(std::ostream& out) : out_(out) {}
+    void begin(const std::vector<Attr>& node_attrs, const std::vector<Attr>& edge_attrs) override
+    {
+        node_attrs_ = node_attrs;
+        edge_attrs_ = edge_attrs;
+        out_ << "{\n  \"format_version\": \"1.0\",\n  \"generated_by\": \"govmap\",\n"
+                "  \"data\": {\"name\": \"govmap\"},\n  \"elements\": {\n    \"nodes\": [";
+    }
+    void node(const NodeRecord& n) override
+    {
+        nlohmann::ordered_json data;
+        data["id"] = n.id;
+        for (std::size_t i = 0; i < n.values.size(); ++i)
+            data[node_attrs_[i].name] = typed(n.values[i], node_attrs_[i].type);
+        data["colour"] = colour_of(n);
+        data["size"] = n.size;
+        if (n.cluster)
+            data["cluster"] = *n.cluster;
+        nlohmann::ordered_json element;
+        element["data"] = std::move(data);
+        element["classes"] = n.level ? n.kind + " " + *n.level : n.kind;
+        out_ << (first_ ? "\n      " : ",\n      ") << element.dump();
+        first_ = false;
+    }
+    void begin_edges() override
+    {
+        out_ << "\n    ],\n    \"edges\": [";
+        first_ = true;
+    }
+    void edge(const EdgeRecord& e) override
+    {
+        nlohmann::ordered_json data;
+        data["id"] = e.id;
+        data["source"] = e.source;
+        data["target"] = e.target;
+        for (std::size_t i = 0; i < e.values.size(); ++i)
+            data[edge_attrs_[i].name] = typed(e.values[i], edge_attrs_[i].type);
+        nlohmann::ordered_json element;
+        element["data"] = std::move(data);
+        element["classes"] = e.kind;
+        out_ << (first_ ? "\n      " : ",\n      ") << element.dump();
+        first_ = false;
+    }
+    void end() override { out_ << "\n    ]\n  }\n}\n"; }
+
+private:
+    std::ostream& out_;
+    std::vector<Attr> node_attrs_, edge_attrs_;
+    bool first_ = true;
+};
+
+// ------------------------------------------------------------------ CSV
+
+std::string csv(const std::string& s)
+{
+    if (s.find_first_of(",\"\r\n") == std::string::npos)
+        return s;
+    std::string out = "\"";
+    for (char c : s)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+/// "source_url" -> "Source URL": the headers Gephi's and Kumu's importers show.
+std::string header(const std::string& name)
+{
+    static const std::map<std::string, std::string> fixed{{"url", "URL"}, {"source_url", "Source URL"}};
+    if (auto it = fixed.find(name); it != fixed.end())
+        return it->second;
+    std::string out;
+    bool up = true;
+    for (char c : name) {
+        if (c == '_') {
+            out += ' ';
+            up = true;
+            continue;
+        }
+        out += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+        up = false;
+    }
+    return out;
+}
+
+class Csv : public Writer {
+public:
+    Csv(std::ostream& nodes, std::ostream& edges) : nodes_(nodes), edges_(edges) {}
+    void begin(const std::vector<Attr>& node_attrs, const std::vector<Attr>& edge_attrs) override
+    {
+        label_index_ = node_attrs.size();
+        nodes_ << "Id,Label";
+        for (std::size_t i = 0; i < node_attrs.size(); ++i) {
+            if (node_attrs[i].name == "label") {
+                label_index_ = i;
+                continue;
+            }
+            nodes_ << "," << csv(header(node_attrs[i].name));
+        }
+        nodes_ << ",Colour,Size\r\n";
+        edges_ << "Source,Target,Type,Id,Label";
+        for (const auto& a : edge_attrs)
+            edges_ << "," << csv(header(a.name));
+        edges_ << "\r\n";
+    }
+    void node(const NodeRecord& n) override
+    {
+        nodes_ << csv(n.id) << "," << csv(n.label);
+        for (std::size_t i = 0; i < n.values.size(); ++i)
+            if (i != label_index_)
+                nodes_ << "," << csv(n.values[i].value_or(""));
+        nodes_ << "," << colour_of(n) << "," << fmt::format("{:.2f}", n.size) << "\r\n";
+    }
+    void edge(const EdgeRecord& e) override
+    {
+        edges_ << csv(e.source) << "," << csv(e.target) << ",Directed," << csv(e.id) << "," << csv(e.kind);
+        for (const auto& v : e.values)
+            edges_ << "," << csv(v.value_or(""));
+        edges_ << "\r\n";
+    }
+    void end() override {}
+
+private:
+    std::ostream& nodes_;
+    std::ostream& edges_;
+    std::size_t label_index_ = 0;
+};
+
+} // namespace
+
+std::string xml_safe(const std::string& text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            continue;
+        // U+FFFE and U+FFFF (EF BF BE / EF BF BF) are not XML characters.
+        if (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
+            (static_cast<unsigned char>(text[i + 2]) == 0xBE || static_cast<unsigned char>(text[i + 2]) == 0xBF)) {
+            i += 2;
+            continue;
+        }
+        out += static_cast<char>(c);
+    }
+    return out;
+}
+
+std::unique_ptr<Writer> graphml_writer(std::ostream& out) { return std::make_unique<GraphML>(out); }
+std::unique_ptr<Writer> gexf_writer(std::ostream& out) { return std::make_unique<Gexf>(out); }
+std::unique_ptr<Writer> dot_writer(std::ostream& out) { return std::make_unique<Dot>(out); }
+std::unique_ptr<Writer> cytoscape_writer(std::ostream& out) { return std::make_unique<Cytoscape>(out); }
+std::unique_ptr<Writer> csv_writer(std::ostream& nodes, std::ostream& edges) { return std::make_unique<Csv>(nodes, edges); }
+
+} // namespace govmap::graph

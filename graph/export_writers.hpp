@@ -1,0 +1,58 @@
+#pragma once
+// The five export formats, each a writer fed one node or edge at a time
+// (internal to graph/).
+#include "schema/db.hpp"
+
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace govmap::graph {
+
+enum class AttrType { string, integer, real, boolean };
+
+struct Attr {
+    std::string name;
+    AttrType type;
+};
+
+struct NodeRecord {
+    std::string id;     ///< kind:key, stable across databases
+    std::string kind;   ///< area, mechanism, stakeholder, region
+    std::string label;
+    std::optional<std::string> level;    ///< areas: cluster, area, issue
+    std::optional<std::string> cluster;  ///< areas: the taxonomy cluster they belong to
+    std::string cluster_label;
+    double size = 1;                     ///< drawing size, from coverage or degree
+    bool gap = false;                    ///< with gaps: an uncovered node
+    std::vector<db::Value> values;       ///< by node attribute
+};
+
+struct EdgeRecord {
+    std::string id, source, target, kind;
+    std::vector<db::Value> values;  ///< by edge attribute
+};
+
+class Writer {
+public:
+    virtual ~Writer() = default;
+    virtual void begin(const std::vector<Attr>& node_attrs, const std::vector<Attr>& edge_attrs) = 0;
+    virtual void node(const NodeRecord& n) = 0;
+    virtual void begin_edges() {}
+    virtual void edge(const EdgeRecord& e) = 0;
+    virtual void end() = 0;
+};
+
+std::unique_ptr<Writer> graphml_writer(std::ostream& out);
+std::unique_ptr<Writer> gexf_writer(std::ostream& out);
+std::unique_ptr<Writer> dot_writer(std::ostream& out);
+std::unique_ptr<Writer> cytoscape_writer(std::ostream& out);
+std::unique_ptr<Writer> csv_writer(std::ostream& nodes, std::ostream& edges);
+
+/// Text that is valid in XML 1.0: drops the control characters (and U+FFFE,
+/// U+FFFF) that XML cannot carry.
+std::string xml_safe(const std::string& text);
+
+} // namespace govmap::graph
