@@ -132,13 +132,14 @@ public:
                 "    <description>Internet-governance mechanisms, the issue areas they address, and their links"
                 "</description>\n  </meta>\n"
                 "  <graph defaultedgetype=\"directed\" mode=\"static\">\n    <attributes class=\"node\">\n";
-        for (std::size_t i = 0; i < node_attrs.size(); ++i)
-            fmt::print(out_, "      <attribute id=\"n{}\" title=\"{}\" type=\"{}\"/>\n", i, node_attrs[i].name,
-                       gexf_type(node_attrs[i].type));
+        // Attribute ids are the names: graphology keys values by id, Gephi and networkx by title.
+        node_attrs_ = node_attrs;
+        edge_attrs_ = edge_attrs;
+        for (const auto& a : node_attrs)
+            fmt::print(out_, "      <attribute id=\"{0}\" title=\"{0}\" type=\"{1}\"/>\n", a.name, gexf_type(a.type));
         out_ << "    </attributes>\n    <attributes class=\"edge\">\n";
-        for (std::size_t i = 0; i < edge_attrs.size(); ++i)
-            fmt::print(out_, "      <attribute id=\"e{}\" title=\"{}\" type=\"{}\"/>\n", i, edge_attrs[i].name,
-                       gexf_type(edge_attrs[i].type));
+        for (const auto& a : edge_attrs)
+            fmt::print(out_, "      <attribute id=\"{0}\" title=\"{0}\" type=\"{1}\"/>\n", a.name, gexf_type(a.type));
         out_ << "    </attributes>\n    <nodes>\n";
     }
     void node(const NodeRecord& n) override
@@ -148,7 +149,8 @@ public:
                    xml(n.label, true));
         for (std::size_t i = 0; i < n.values.size(); ++i)
             if (n.values[i])
-                fmt::print(out_, "          <attvalue for=\"n{}\" value=\"{}\"/>\n", i, xml(*n.values[i], true));
+                fmt::print(out_, "          <attvalue for=\"{}\" value=\"{}\"/>\n", node_attrs_[i].name,
+                           xml(*n.values[i], true));
         // color and size belong to the GEXF 1.3 namespace in its published schema.
         fmt::print(out_,
                    "        </attvalues>\n        <color r=\"{}\" g=\"{}\" b=\"{}\"/>\n"
@@ -162,13 +164,15 @@ public:
                    xml(e.id, true), xml(e.source, true), xml(e.target, true), xml(e.kind, true));
         for (std::size_t i = 0; i < e.values.size(); ++i)
             if (e.values[i])
-                fmt::print(out_, "          <attvalue for=\"e{}\" value=\"{}\"/>\n", i, xml(*e.values[i], true));
+                fmt::print(out_, "          <attvalue for=\"{}\" value=\"{}\"/>\n", edge_attrs_[i].name,
+                           xml(*e.values[i], true));
         out_ << "        </attvalues>\n      </edge>\n";
     }
     void end() override { out_ << "    </edges>\n  </graph>\n</gexf>\n"; }
 
 private:
     std::ostream& out_;
+    std::vector<Attr> node_attrs_, edge_attrs_;
 };
 
 // ------------------------------------------------------------------ DOT
