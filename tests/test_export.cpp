@@ -22,7 +22,7 @@ using nlohmann::json;
 namespace {
 
 const std::string clients = std::string(GOVMAP_SOURCE_DIR) + "/tests/clients/";
-const std::string xsd = std::string(GOVMAP_SOURCE_DIR) + "/../shared/xsd/";
+const std::string xsd = std::string(GOVMAP_SOURCE_DIR) + "/tests/xsd/";
 
 struct Shell {
     int code;
