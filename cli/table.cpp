@@ -1,11 +1,15 @@
 #include "cli/table.hpp"
 
+#include "importer/csv.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 
 namespace govmap::cli {
+
+using importer::csv_field;
 
 namespace {
 
@@ -42,16 +46,6 @@ Format parse_format(const std::string& name)
     if (name == "csv")
         return Format::csv;
     return Format::table;
-}
-
-std::string csv_field(const std::string& text)
-{
-    if (text.find_first_of(",\"\r\n") == std::string::npos)
-        return text;
-    std::string out = "\"";
-    for (char c : text)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
 }
 
 void print_result(const db::Result& r, Format format, const std::string& shrink, std::size_t width)

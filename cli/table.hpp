@@ -15,7 +15,4 @@ Format parse_format(const std::string& name);
 /// named `shrink` gives way (with an ellipsis) when the rows are too wide.
 void print_result(const db::Result& result, Format format, const std::string& shrink = {}, std::size_t width = 80);
 
-/// One RFC 4180 CSV field.
-std::string csv_field(const std::string& text);
-
 } // namespace govmap::cli

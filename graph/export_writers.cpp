@@ -1,5 +1,7 @@
 #include "graph/export_writers.hpp"
 
+#include "importer/csv.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 #include <nlohmann/json.hpp>
@@ -9,6 +11,8 @@
 #include <set>
 
 namespace govmap::graph {
+
+using importer::csv_field;
 
 namespace {
 
@@ -336,16 +340,6 @@ private:
 
 // ------------------------------------------------------------------ CSV
 
-std::string csv(const std::string& s)
-{
-    if (s.find_first_of(",\"\r\n") == std::string::npos)
-        return s;
-    std::string out = "\"";
-    for (char c : s)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
 /// "source_url" -> "Source URL": the headers Gephi's and Kumu's importers show.
 std::string header(const std::string& name)
 {
@@ -378,27 +372,27 @@ public:
                 label_index_ = i;
                 continue;
             }
-            nodes_ << "," << csv(header(node_attrs[i].name));
+            nodes_ << "," << csv_field(header(node_attrs[i].name));
         }
         nodes_ << ",Colour,Size\r\n";
         edges_ << "Source,Target,Type,Id,Label";
         for (const auto& a : edge_attrs)
-            edges_ << "," << csv(header(a.name));
+            edges_ << "," << csv_field(header(a.name));
         edges_ << "\r\n";
     }
     void node(const NodeRecord& n) override
     {
-        nodes_ << csv(n.id) << "," << csv(n.label);
+        nodes_ << csv_field(n.id) << "," << csv_field(n.label);
         for (std::size_t i = 0; i < n.values.size(); ++i)
             if (i != label_index_)
-                nodes_ << "," << csv(n.values[i].value_or(""));
+                nodes_ << "," << csv_field(n.values[i].value_or(""));
         nodes_ << "," << colour_of(n) << "," << fmt::format("{:.2f}", n.size) << "\r\n";
     }
     void edge(const EdgeRecord& e) override
     {
-        edges_ << csv(e.source) << "," << csv(e.target) << ",Directed," << csv(e.id) << "," << csv(e.kind);
+        edges_ << csv_field(e.source) << "," << csv_field(e.target) << ",Directed," << csv_field(e.id) << "," << csv_field(e.kind);
         for (const auto& v : e.values)
-            edges_ << "," << csv(v.value_or(""));
+            edges_ << "," << csv_field(v.value_or(""));
         edges_ << "\r\n";
     }
     void end() override {}

@@ -1,5 +1,7 @@
 #include "graph/gap_report.hpp"
 
+#include "importer/csv.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -8,6 +10,8 @@
 #include <sstream>
 
 namespace govmap::graph {
+
+using importer::csv_field;
 
 namespace {
 
@@ -236,20 +240,13 @@ std::string json(const GapReport& r)
     out["brokers"] = nlohmann::ordered_json::array();
     for (const auto& b : r.brokers)
         out["brokers"].push_back({{"slug", b.slug}, {"betweenness", b.betweenness}});
+    out["betweenness"] = {{"exact", r.betweenness_sources == r.mechanisms_in_graph},
+                          {"sources", r.betweenness_sources},
+                          {"mechanisms", r.mechanisms_in_graph}};
     return out.dump(2) + "\n";
 }
 
 // ------------------------------------------------------------------ csv
-
-std::string csv_field(const std::string& s)
-{
-    if (s.find_first_of(",\"\r\n") == std::string::npos)
-        return s;
-    std::string out = "\"";
-    for (char c : s)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 std::string csv(const GapReport& r)
 {

@@ -264,10 +264,20 @@ void graph_findings(GapReport& r, const GapOptions& o, const Linkage& g, Finding
         for (std::size_t v : members)
             groups[component[v]].push_back(g.slug[v]);
         if (groups.size() > 1) {
+            // Named in full for a working group's map; summarised for a huge one.
             std::vector<std::string> described;
-            for (const auto& [c, slugs] : groups)
-                described.push_back("{" + join(slugs) + "}");
+            for (const auto& [c, slugs] : groups) {
+                std::vector<std::string> shown(slugs.begin(), slugs.begin() + std::min<std::size_t>(slugs.size(), 6));
+                if (slugs.size() > shown.size())
+                    shown.push_back(fmt::format("and {} more", slugs.size() - shown.size()));
+                described.push_back("{" + join(shown) + "}");
+            }
             std::sort(described.begin(), described.end());
+            if (described.size() > 8) {
+                std::size_t rest = described.size() - 8;
+                described.resize(8);
+                described.push_back(fmt::format("and {} more groups", rest));
+            }
             f.add("fragmented", n.code, "low",
                   fmt::format("the {} mechanisms addressing {} fall into {} groups with no link between them: {}",
                               members.size(), n.name, groups.size(), join(described, " ")),
@@ -299,6 +309,8 @@ void graph_findings(GapReport& r, const GapOptions& o, const Linkage& g, Finding
     }
 
     auto centrality = betweenness(g);
+    r.betweenness_sources = betweenness_sources(g);
+    r.mechanisms_in_graph = g.size();
     std::vector<std::size_t> order(g.size());
     for (std::size_t v = 0; v < g.size(); ++v)
         order[v] = v;

@@ -66,6 +66,10 @@ struct GapReport {
     std::vector<NodeCoverage> nodes;           ///< taxonomy order
     std::vector<Finding> findings;             ///< severity, kind, node order
     std::vector<Broker> brokers;
+    /// Betweenness is exact when this equals the number of mechanisms, else
+    /// estimated from this many sources (see graph/linkage.hpp).
+    std::size_t betweenness_sources = 0;
+    std::size_t mechanisms_in_graph = 0;
     std::map<std::string, MechanismInfo> mechanisms;  ///< every covering mechanism, by slug
 };
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 #include <set>
 
 namespace govmap::graph {
@@ -72,15 +73,86 @@ std::vector<std::size_t> connected_components(const Linkage& g)
     return component;
 }
 
-std::vector<double> betweenness(const Linkage& g)
+std::size_t betweenness_sources(const Linkage& g)
 {
+    return g.size() <= exact_betweenness_limit ? g.size() : std::min(g.size(), betweenness_samples);
+}
+
+namespace {
+
+/// Sum of the dependencies of the given source vertices (unweighted Brandes
+/// accumulation), for estimating betweenness on graphs too large for O(V·E).
+std::vector<double> sampled_dependencies(const Linkage& g, const std::vector<std::size_t>& sources)
+{
+    std::vector<std::vector<std::size_t>> adj(g.size());
+    for (const auto& [a, b] : g.links) {
+        adj[a].push_back(b);
+        adj[b].push_back(a);
+    }
+    std::vector<double> total(g.size(), 0.0), sigma(g.size()), delta(g.size());
+    std::vector<long> dist(g.size(), -1);
+    std::vector<std::size_t> order;
+    for (std::size_t s : sources) {
+        order.clear();
+        dist[s] = 0;
+        sigma[s] = 1;
+        order.push_back(s);
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            std::size_t v = order[i];
+            for (std::size_t w : adj[v]) {
+                if (dist[w] < 0) {
+                    dist[w] = dist[v] + 1;
+                    sigma[w] = 0;
+                    order.push_back(w);
+                }
+                if (dist[w] == dist[v] + 1)
+                    sigma[w] += sigma[v];
+            }
+        }
+        for (std::size_t v : order)
+            delta[v] = 0;
+        for (auto it = order.rbegin(); it != order.rend(); ++it) {
+            std::size_t w = *it;
+            for (std::size_t v : adj[w])
+                if (dist[v] == dist[w] - 1)
+                    delta[v] += sigma[v] / sigma[w] * (1 + delta[w]);
+            if (w != s)
+                total[w] += delta[w];
+        }
+        for (std::size_t v : order)
+            dist[v] = -1;
+    }
+    return total;
+}
+
+} // namespace
+
+std::vector<double> betweenness(const Linkage& g, std::size_t sources)
+{
+    double n = static_cast<double>(g.size());
+    if (sources == 0)
+        sources = betweenness_sources(g);
+    if (sources < g.size()) {
+        std::vector<std::size_t> all(g.size());
+        for (std::size_t v = 0; v < g.size(); ++v)
+            all[v] = v;
+        std::mt19937 rng(20141003);  // fixed: the same map gives the same estimate
+        std::shuffle(all.begin(), all.end(), rng);
+        all.resize(sources);
+        std::sort(all.begin(), all.end());
+        auto centrality = sampled_dependencies(g, all);
+        // Each source's dependencies count ordered pairs (s, t): scale to all
+        // sources, halve for unordered pairs, then normalise.
+        for (auto& c : centrality)
+            c = n > 2 ? c * n / static_cast<double>(sources) / ((n - 1) * (n - 2)) : 0;
+        return centrality;
+    }
     Undirected u = to_boost(g);
     std::vector<double> centrality(g.size(), 0.0);
     boost::brandes_betweenness_centrality(
         u, boost::centrality_map(boost::make_iterator_property_map(centrality.begin(), boost::get(boost::vertex_index, u))));
     // On an undirected graph Boost sums over unordered pairs; networkx
     // normalises by the number of pairs that exclude v, (n-1)(n-2)/2.
-    double n = static_cast<double>(g.size());
     if (n > 2)
         for (auto& c : centrality)
             c /= (n - 1) * (n - 2) / 2;

@@ -35,10 +35,21 @@ Linkage load_linkage(db::Connection& conn, const LoadOptions& options);
 /// Component number of each vertex (components numbered from 0).
 std::vector<std::size_t> connected_components(const Linkage& g);
 
-/// Betweenness centrality (Brandes), normalised as networkx does for an
-/// undirected graph: the sum over unordered pairs s, t of the share of
-/// shortest s-t paths through v, divided by (n-1)(n-2)/2.
-std::vector<double> betweenness(const Linkage& g);
+/// Up to this many mechanisms betweenness is exact (Boost.Graph's Brandes,
+/// O(V·E)); above it, it is estimated from `betweenness_samples` sources.
+constexpr std::size_t exact_betweenness_limit = 4000;
+constexpr std::size_t betweenness_samples = 256;
+
+/// Betweenness centrality, normalised as networkx does for an undirected
+/// graph: the sum over unordered pairs s, t of the share of shortest s-t paths
+/// through v, divided by (n-1)(n-2)/2. With `sources` = 0 the choice above is
+/// made; otherwise the dependencies of that many source vertices (a fixed
+/// pseudo-random sample; all vertices when `sources` >= n) are summed and
+/// scaled by n / sources, as in Brandes and Pich (2007).
+std::vector<double> betweenness(const Linkage& g, std::size_t sources = 0);
+
+/// How many source vertices betweenness() uses for this graph by default.
+std::size_t betweenness_sources(const Linkage& g);
 
 /// Length of the longest part_of/reports_to chain above each mechanism
 /// (0 for a mechanism nested in nothing).

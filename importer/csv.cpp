@@ -63,6 +63,16 @@ std::optional<CsvRecord> CsvReader::next()
     }
 }
 
+std::string csv_field(const std::string& text)
+{
+    if (text.find_first_of(",\"\r\n") == std::string::npos)
+        return text;
+    std::string out = "\"";
+    for (char c : text)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
 bool valid_utf8(std::string_view s)
 {
     std::size_t i = 0, n = s.size();

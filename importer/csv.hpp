@@ -1,5 +1,5 @@
 #pragma once
-// RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks;
+// RFC 4180 CSV, read and written: quoted fields may hold commas, quotes ("") and line breaks;
 // LF or CRLF; an optional UTF-8 byte-order mark. Debian ships no CSV library.
 #include <cstddef>
 #include <optional>
@@ -34,6 +34,10 @@ private:
     std::size_t pos_ = 0;
     std::size_t line_ = 1;
 };
+
+/// One field written per RFC 4180: quoted (with quotes doubled) when it holds
+/// a comma, a quote or a line break.
+std::string csv_field(const std::string& text);
 
 /// Whether `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
 bool valid_utf8(std::string_view text);

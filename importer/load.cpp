@@ -97,6 +97,9 @@ void stage(db::Transaction& tx, const Batch& batch)
         for (const auto& f : type.fields) {
             columns += ", " + tx.quote_name(f.name) + " text";
             names.push_back(f.name);
+            // References are resolved to ids once, set-wise, before merging.
+            if (f.check == Check::reference)
+                columns += ", " + tx.quote_name(f.name + "_ref") + " bigint";
         }
         tx.exec(fmt::format("CREATE TEMP TABLE {} ({}) ON COMMIT DROP", stage_table(type.name), columns));
         auto it = batch.rows.find(type.name);
@@ -115,42 +118,43 @@ void stage(db::Transaction& tx, const Batch& batch)
         }
         writer.finish();
     }
-    tx.exec("ANALYZE " + stage_table("mechanisms") + ", " + stage_table("relations") + ", " + stage_table("areas") +
-            ", " + stage_table("sources"));
+    // The keys other records are checked against and resolved by.
+    tx.exec("CREATE INDEX ON stage_mechanisms (slug)");
+    tx.exec("CREATE INDEX ON stage_areas (code)");
+    tx.exec("CREATE INDEX ON stage_sources (key)");
+    tx.exec("CREATE INDEX ON stage_sources (url)");
+    std::string all;
+    for (const auto& type : record_types())
+        all += (all.empty() ? "" : ", ") + stage_table(type.name);
+    tx.exec("ANALYZE " + all);
 }
 
 // ------------------------------------------------------------------ checks
 
-/// SQL that is true when `v` names an existing or staged record of `target`.
-std::string exists(const std::string& target, const std::string& v)
+/// SQL that is true when `v` names no existing or staged record of `target`:
+/// a conjunction of NOT EXISTS, each of which PostgreSQL plans as an anti-join.
+std::string unknown(const std::string& target, const std::string& v)
 {
+    std::vector<std::string> lookups;
     if (target == "mechanism")
-        return fmt::format("(EXISTS (SELECT 1 FROM stage_mechanisms x WHERE x.slug = {0}) OR "
-                           "EXISTS (SELECT 1 FROM mechanism x WHERE x.slug = {0}))",
-                           v);
-    if (target == "area")
-        return fmt::format("(EXISTS (SELECT 1 FROM stage_areas x WHERE x.code = {0} OR lower(x.name) = lower({0})) OR "
-                           "EXISTS (SELECT 1 FROM issue_area x WHERE x.code = {0}) OR "
-                           "EXISTS (SELECT 1 FROM issue_area x WHERE lower(x.name) = lower({0})))",
-                           v);
-    if (target == "area code")
-        return fmt::format("(EXISTS (SELECT 1 FROM stage_areas x WHERE x.code = {0}) OR "
-                           "EXISTS (SELECT 1 FROM issue_area x WHERE x.code = {0}))",
-                           v);
-    if (target == "source")
-        return fmt::format("(EXISTS (SELECT 1 FROM stage_sources x WHERE x.key = {0} OR x.url = {0}) OR "
-                           "EXISTS (SELECT 1 FROM source x WHERE x.key = {0}) OR "
-                           "EXISTS (SELECT 1 FROM source x WHERE x.url = {0}))",
-                           v);
-    if (target == "region")
-        return fmt::format("(EXISTS (SELECT 1 FROM region x WHERE x.code = {0}) OR "
-                           "EXISTS (SELECT 1 FROM region x WHERE x.m49 = {0}) OR "
-                           "EXISTS (SELECT 1 FROM region x WHERE lower(x.name) = lower({0})))",
-                           v);
-    // stakeholder group
-    return fmt::format("(EXISTS (SELECT 1 FROM stakeholder_group x WHERE x.code = {0}) OR "
-                       "EXISTS (SELECT 1 FROM stakeholder_group x WHERE lower(x.name) = lower({0})))",
-                       v);
+        lookups = {"stage_mechanisms x WHERE x.slug = {0}", "mechanism x WHERE x.slug = {0}"};
+    else if (target == "area")
+        lookups = {"stage_areas x WHERE x.code = {0}", "stage_areas x WHERE lower(x.name) = lower({0})",
+                   "issue_area x WHERE x.code = {0}", "issue_area x WHERE lower(x.name) = lower({0})"};
+    else if (target == "area code")
+        lookups = {"stage_areas x WHERE x.code = {0}", "issue_area x WHERE x.code = {0}"};
+    else if (target == "source")
+        lookups = {"stage_sources x WHERE x.key = {0}", "stage_sources x WHERE x.url = {0}",
+                   "source x WHERE x.key = {0}", "source x WHERE x.url = {0}"};
+    else if (target == "region")
+        lookups = {"region x WHERE x.code = {0}", "region x WHERE x.m49 = {0}",
+                   "region x WHERE lower(x.name) = lower({0})"};
+    else
+        lookups = {"stakeholder_group x WHERE x.code = {0}", "stakeholder_group x WHERE lower(x.name) = lower({0})"};
+    std::string sql;
+    for (const auto& l : lookups)
+        sql += (sql.empty() ? "" : " AND ") + fmt::format("NOT EXISTS (SELECT 1 FROM " + l + ")", v);
+    return "(" + sql + ")";
 }
 
 struct Reference {
@@ -181,8 +185,8 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
         add_problems(batch, tx,
                      fmt::format("SELECT file, loc, $1::text AS field, "
                                  "'unknown ' || $2 || ' ''' || {0} || ''' (in neither these files nor the database)' "
-                                 "AS message FROM {1} s WHERE {0} IS NOT NULL AND NOT {2} ORDER BY file, loc",
-                                 v, stage_table(ref.type), exists(ref.target, v)),
+                                 "AS message FROM {1} s WHERE {0} IS NOT NULL AND {2} ORDER BY file, loc",
+                                 v, stage_table(ref.type), unknown(ref.target, v)),
                      {std::string(ref.field), std::string(ref.target)});
     }
     for (const auto& type : record_types()) {
@@ -191,12 +195,12 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
         add_problems(batch, tx,
                      fmt::format("SELECT file, loc, 'source' AS field, "
                                  "'unknown source ''' || s.source || ''' (give its key or URL, and add it to sources)' "
-                                 "AS message FROM {0} s WHERE s.source IS NOT NULL AND NOT {1} ORDER BY file, loc",
-                                 stage_table(type.name), exists("source", "s.source")));
+                                 "AS message FROM {0} s WHERE s.source IS NOT NULL AND {1} ORDER BY file, loc",
+                                 stage_table(type.name), unknown("source", "s.source")));
     }
     if (options.default_source) {
-        auto r = tx.exec("SELECT " + exists("source", "$1::text") + " AS ok", {*options.default_source});
-        if (r.text(0, "ok") != "t")
+        auto r = tx.exec("SELECT " + unknown("source", "$1::text") + " AS missing", {*options.default_source});
+        if (r.text(0, "missing") == "t")
             batch.problems.push_back({"--source", "unknown source '" + *options.default_source + "'"});
     }
     // An area's parent must sit one level up, whether in the files or the database.
@@ -261,28 +265,40 @@ struct MergeSpec {
     std::string filter = "true";
 };
 
-const std::string source_id_of = "coalesce((SELECT id FROM source WHERE key = {0}), (SELECT id FROM source WHERE url = {0}))";
-
-std::string id_of(const std::string& target, const std::string& v)
+/// Each way a reference may name its target, tried in order: the id of the
+/// first match goes into the staging table's <field>_ref column.
+std::vector<std::string> lookups(const std::string& target)
 {
     if (target == "mechanism")
-        return "(SELECT id FROM mechanism WHERE slug = " + v + ")";
+        return {"SELECT slug AS k, id FROM mechanism"};
     if (target == "area")
-        return fmt::format("coalesce((SELECT id FROM issue_area WHERE code = {0}), "
-                           "(SELECT min(id) FROM issue_area WHERE lower(name) = lower({0})))",
-                           v);
+        return {"SELECT code AS k, id FROM issue_area",
+                "SELECT lower(name) AS k, min(id) AS id FROM issue_area GROUP BY lower(name)"};
+    if (target == "area code")
+        return {"SELECT code AS k, id FROM issue_area"};
     if (target == "region")
-        return fmt::format("coalesce((SELECT id FROM region WHERE code = {0}), (SELECT id FROM region WHERE m49 = {0}), "
-                           "(SELECT min(id) FROM region WHERE lower(name) = lower({0})))",
-                           v);
-    if (target == "group")
-        return fmt::format("coalesce((SELECT id FROM stakeholder_group WHERE code = {0}), "
-                           "(SELECT min(id) FROM stakeholder_group WHERE lower(name) = lower({0})))",
-                           v);
-    return fmt::format(source_id_of, v);
+        return {"SELECT code AS k, id FROM region", "SELECT m49::text AS k, id FROM region WHERE m49 IS NOT NULL",
+                "SELECT lower(name) AS k, min(id) AS id FROM region GROUP BY lower(name)"};
+    if (target == "stakeholder group")
+        return {"SELECT code AS k, id FROM stakeholder_group",
+                "SELECT lower(name) AS k, min(id) AS id FROM stakeholder_group GROUP BY lower(name)"};
+    return {"SELECT key AS k, id FROM source", "SELECT url AS k, id FROM source WHERE url IS NOT NULL"};
 }
 
-Column source_column() { return {"source_id", "source", id_of("source", "s.source"), id_of("source", "$3::text")}; }
+/// Resolves one reference field of a staging table with hash joins, not a
+/// lookup per row.
+void resolve(db::Transaction& tx, const std::string& type, const std::string& field, const std::string& target)
+{
+    std::string f = tx.quote_name(field), ref = tx.quote_name(field + "_ref");
+    for (const auto& lookup : lookups(target)) {
+        bool by_name = lookup.rfind("SELECT lower(", 0) == 0;
+        tx.exec(fmt::format("UPDATE {0} s SET {1} = t.id FROM ({2}) t WHERE s.{1} IS NULL AND s.{3} IS NOT NULL "
+                            "AND t.k = {4}",
+                            stage_table(type), ref, lookup, f, by_name ? "lower(s." + f + ")" : "s." + f));
+    }
+}
+
+Column source_column() { return {"source_id", "source", "s.source_ref", "(SELECT id FROM default_source)"}; }
 
 std::vector<MergeSpec> merge_specs()
 {
@@ -295,10 +311,9 @@ std::vector<MergeSpec> merge_specs()
          {{"title", "title", "s.title", "s.url"}, text("url"), cast("published", "published", "date"), text("publisher")},
          "NOT (s.derived AND EXISTS (SELECT 1 FROM source x WHERE x.url = s.url AND x.key <> s.key))"},
         {"areas", "issue_area", {{"code", "s.code"}},
-         {text("name"), cast("level", "level", "area_level"),
-          {"parent_id", "parent", "(SELECT id FROM issue_area WHERE code = s.parent)", ""}, text("description"),
-          source_column()},
-         "s.level = $4"},
+         {text("name"), cast("level", "level", "area_level"), {"parent_id", "parent", "s.parent_ref", ""},
+          text("description"), source_column()},
+         "s.level = $3"},
         {"mechanisms", "mechanism", {{"slug", "s.slug"}},
          {text("name"), text("acronym"), cast("kind", "kind", "mechanism_kind", "'organisation'::mechanism_kind"),
           cast("scope", "scope", "mechanism_scope"), cast("model", "model", "governance_model"),
@@ -306,22 +321,17 @@ std::vector<MergeSpec> merge_specs()
           cast("status", "status", "mechanism_status", "'active'::mechanism_status"),
           cast("founded", "founded", "smallint"), cast("ended", "ended", "smallint"), text("url"), text("description"),
           source_column()}},
-        {"mechanism_areas", "mechanism_area",
-         {{"mechanism_id", id_of("mechanism", "s.mechanism")}, {"area_id", id_of("area", "s.area")}},
+        {"mechanism_areas", "mechanism_area", {{"mechanism_id", "s.mechanism_ref"}, {"area_id", "s.area_ref"}},
          {cast("strength", "strength", "area_strength", "'primary'::area_strength"), text("note"), source_column()}},
         {"relations", "mechanism_relation",
-         {{"from_id", id_of("mechanism", "s.\"from\"")}, {"to_id", id_of("mechanism", "s.\"to\"")},
-          {"kind", "s.kind::relation_kind"}},
+         {{"from_id", "s.from_ref"}, {"to_id", "s.to_ref"}, {"kind", "s.kind::relation_kind"}},
          {source_column()}},
         {"stakeholders", "mechanism_stakeholder",
-         {{"mechanism_id", id_of("mechanism", "s.mechanism")},
-          {"stakeholder_group_id", id_of("group", "s.\"group\"")}},
+         {{"mechanism_id", "s.mechanism_ref"}, {"stakeholder_group_id", "s.group_ref"}},
          {cast("role", "role", "stakeholder_role", "'member'::stakeholder_role"), source_column()}},
-        {"regions", "mechanism_region",
-         {{"mechanism_id", id_of("mechanism", "s.mechanism")}, {"region_id", id_of("region", "s.region")}},
+        {"regions", "mechanism_region", {{"mechanism_id", "s.mechanism_ref"}, {"region_id", "s.region_ref"}},
          {source_column()}},
-        {"assessments", "assessment",
-         {{"mechanism_id", id_of("mechanism", "s.mechanism")}, {"principle", "s.principle::principle"}},
+        {"assessments", "assessment", {{"mechanism_id", "s.mechanism_ref"}, {"principle", "s.principle::principle"}},
          {cast("score", "score", "smallint"), text("evidence"), source_column()}},
     };
 }
@@ -368,28 +378,41 @@ std::string merge_sql(const MergeSpec& m)
 
 void merge(db::Transaction& tx, const Batch& batch, const Options& options, std::map<std::string, Counts>& counts)
 {
-    db::Value source = options.default_source ? db::Value(*options.default_source) : db::Value{};
+    db::Params params{options.contributor, options.status};
     for (const auto& spec : merge_specs()) {
         auto it = batch.rows.find(spec.type);
         std::size_t staged = it == batch.rows.end() ? 0 : it->second.size();
         Counts& c = counts[spec.type];
+        if (spec.type == "areas") {
+            // Once the sources are in, the source for rows that name none.
+            tx.exec("CREATE TEMP TABLE default_source ON COMMIT DROP AS SELECT id FROM source WHERE false");
+            if (options.default_source)
+                tx.exec("INSERT INTO default_source SELECT coalesce((SELECT id FROM source WHERE key = $1), "
+                        "(SELECT id FROM source WHERE url = $1))",
+                        {*options.default_source});
+        }
         if (staged == 0)
             continue;
-        std::string sql = merge_sql(spec);
-        // Areas go level by level so that a parent exists before its children.
-        std::vector<db::Params> runs;
-        // PostgreSQL rejects a parameter that the statement does not use.
-        if (spec.type == "areas")
-            for (const char* level : {"cluster", "area", "issue"})
-                runs.push_back({options.contributor, options.status, source, std::string(level)});
-        else if (spec.type == "sources")
-            runs.push_back({options.contributor, options.status});
-        else
-            runs.push_back({options.contributor, options.status, source});
-        for (const auto& params : runs) {
-            auto r = tx.exec(sql, params);
+        if (spec.type != "sources")
+            resolve(tx, spec.type, "source", "source");
+        for (const auto& ref : references)
+            if (ref.type == spec.type && std::string(ref.field) != "parent")
+                resolve(tx, spec.type, ref.field, ref.target);
+        auto run = [&](const db::Params& p) {
+            auto r = tx.exec(merge_sql(spec), p);
             c.inserted += std::stoul(r.text(0, "inserted"));
             c.updated += std::stoul(r.text(0, "updated"));
+        };
+        if (spec.type == "areas") {
+            // Level by level, so that a parent exists (and resolves) before its children.
+            for (const char* level : {"cluster", "area", "issue"}) {
+                resolve(tx, "areas", "parent", "area code");
+                db::Params p = params;
+                p.push_back(std::string(level));
+                run(p);
+            }
+        } else {
+            run(params);
         }
         c.unchanged = staged - c.inserted - c.updated;
     }
