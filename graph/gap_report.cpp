@@ -34,10 +34,11 @@ std::size_t width(const std::string& s)
     return n;
 }
 
-std::string fit(const std::string& s, std::size_t w)
+/// At most `w` characters, ending with an ellipsis when cut.
+std::string shorten(const std::string& s, std::size_t w)
 {
     if (width(s) <= w)
-        return s + std::string(w - width(s), ' ');
+        return s;
     std::string out;
     std::size_t chars = 0;
     for (char c : s) {
@@ -46,6 +47,13 @@ std::string fit(const std::string& s, std::size_t w)
         out += c;
     }
     return out + "…";
+}
+
+/// Exactly `w` characters: shortened or padded.
+std::string fit(const std::string& s, std::size_t w)
+{
+    std::string out = shorten(s, w);
+    return out + std::string(w - width(out), ' ');
 }
 
 /// The heat map's columns: dimension and value.
@@ -304,7 +312,8 @@ std::string heat_map(const GapReport& r)
 {
     auto cols = matrix_columns(r, false);
     const int label_w = 330, cell = 26, top = 150;
-    int w = label_w + cell * static_cast<int>(cols.size()) + 10;
+    // Room on the right for the last rotated column label.
+    int w = label_w + cell * static_cast<int>(cols.size()) + 140;
     int h = top + cell * static_cast<int>(r.nodes.size()) + 70;
     std::map<std::string, long> max_by_dim;
     for (const auto& n : r.nodes)
@@ -325,8 +334,9 @@ std::string heat_map(const GapReport& r)
         const auto& n = r.nodes[i];
         int y = top + static_cast<int>(i) * cell;
         std::string indent = n.level == "cluster" ? "" : n.level == "area" ? "  " : "    ";
-        svg += fmt::format("<text x=\"4\" y=\"{}\" class=\"row {}\" xml:space=\"preserve\">{}{} ({})</text>\n",
-                           y + cell * 2 / 3, n.level, indent, esc(n.name), n.mechanisms);
+        // Long names are shortened to fit beside the cells; the title keeps them whole.
+        svg += fmt::format("<text x=\"4\" y=\"{}\" class=\"row {}\" xml:space=\"preserve\">{}{} ({})<title>{}</title></text>\n",
+                           y + cell * 2 / 3, n.level, indent, esc(shorten(n.name, 46)), n.mechanisms, esc(n.name));
         for (std::size_t c = 0; c < cols.size(); ++c) {
             long v = count(n, cols[c].first, cols[c].second);
             svg += fmt::format("<rect class=\"cell\" data-row=\"{}\" data-col=\"{}:{}\" x=\"{}\" y=\"{}\" width=\"{}\" "
@@ -336,8 +346,9 @@ std::string heat_map(const GapReport& r)
                                cell_colour(v, max_by_dim[cols[c].first]), esc(n.code), esc(cols[c].first),
                                esc(cols[c].second), v);
             if (v > 0)
-                svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"count\">{}</text>\n",
-                                   label_w + static_cast<int>(c) * cell + (cell - 2) / 2, y + cell * 2 / 3, v);
+                svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"count{}\">{}</text>\n",
+                                   label_w + static_cast<int>(c) * cell + (cell - 2) / 2, y + cell * 2 / 3,
+                                   v * 3 < max_by_dim[cols[c].first] + 1 ? " light" : "", v);
         }
     }
     svg += "</g>\n";
@@ -366,6 +377,7 @@ table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: left; vertical-align: top; }
 .high { color: #b30000; font-weight: bold; } .medium { color: #a65c00; } .low { color: #336; }
 svg text { font-size: 11px; } svg .count { font-size: 9px; text-anchor: middle; fill: #fff; }
+svg .count.light { fill: #1a1a1a; }
 svg .row.cluster { font-weight: bold; } details { margin: 0.3em 0; }
 </style>
 </head>
