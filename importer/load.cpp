@@ -35,16 +35,17 @@ void check_rows(Batch& batch)
             continue;
         auto& rows = it->second;
         std::map<std::string, std::string> first;  // key -> where it first appears
+        // Sources known only by their URL (spreadsheet layout): one per URL,
+        // and none where a file gives that source in full.
         std::set<std::string> source_urls;
+        if (auto url = type.index("url"); url && type.name == "sources")
+            for (const auto& row : rows)
+                if (!row.derived && row.values[*url])
+                    source_urls.insert(*row.values[*url]);
         std::vector<Row> kept;
         for (auto& row : rows) {
             if (row.derived) {
-                // A source known only by its URL, met again or also given in full: one is enough.
-                const auto& url = *row.values[*type.index("url")];
-                bool given_in_full = std::any_of(rows.begin(), rows.end(), [&](const Row& r) {
-                    return !r.derived && r.values[*type.index("url")] == url;
-                });
-                if (given_in_full || !source_urls.insert(url).second)
+                if (!source_urls.insert(*row.values[*type.index("url")]).second)
                     continue;
                 kept.push_back(std::move(row));
                 continue;

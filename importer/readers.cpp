@@ -32,9 +32,11 @@ std::string column_name(const std::string& raw)
     return out;
 }
 
-/// Checks the values of one record and appends it to the batch.
+/// Checks the values of one record and appends it to the batch. `counted`:
+/// whether it is a record of the input (not one derived from a sheet row).
 void accept(Batch& batch, const RecordType& type, const std::string& file, const std::string& loc,
-            const std::map<std::string, std::string>& given, const std::set<std::string>& columns)
+            const std::map<std::string, std::string>& given, const std::set<std::string>& columns,
+            bool counted = true)
 {
     Row row{file, loc, {}, {}};
     for (const auto& f : type.fields) {
@@ -52,7 +54,7 @@ void accept(Batch& batch, const RecordType& type, const std::string& file, const
         row.values.emplace_back(std::move(value));
     }
     batch.rows[type.name].push_back(std::move(row));
-    ++batch.records;
+    batch.records += counted;
 }
 
 // ---------------------------------------------------------------- JSON
@@ -256,7 +258,7 @@ void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::
             link_cols.insert("source");
         // Report problems under the sheet's own column names.
         std::size_t first_problem = batch.problems.size();
-        accept(batch, *find_type("mechanism_areas"), in.name, loc, link, link_cols);
+        accept(batch, *find_type("mechanism_areas"), in.name, loc, link, link_cols, false);
         for (std::size_t p = first_problem; p < batch.problems.size(); ++p) {
             auto& w = batch.problems[p].where;
             if (w.size() > 5 && w.compare(w.size() - 5, 5, ":note") == 0)
@@ -264,7 +266,6 @@ void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::
             else if (w.size() > 7 && w.compare(w.size() - 7, 7, ":source") == 0)
                 w += "_url";
         }
-        --batch.records;  // counted once below, as a sheet row
 
         std::string regions = v["region"];
         std::replace(regions.begin(), regions.end(), ',', ';');
@@ -277,10 +278,9 @@ void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::
             std::set<std::string> reg_cols{"mechanism", "region"};
             if (cols.count("source_url"))
                 reg_cols.insert("source");
-            accept(batch, *find_type("regions"), in.name, loc, reg, reg_cols);
-            --batch.records;
+            accept(batch, *find_type("regions"), in.name, loc, reg, reg_cols, false);
         }
-        ++batch.records;
+        ++batch.records;  // one record per sheet row
     }
     for (const auto& slug : order) {
         const auto& m = by_slug[slug];
