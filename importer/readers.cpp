@@ -334,13 +334,23 @@ void read_csv(Batch& batch, const InputFile& in)
             batch.problem(in.name, "1", "", "invalid UTF-8 in the header");
             return;
         }
-        if (c.empty())
-            batch.problem(in.name, "1", "", "a column has no name");
-        else if (!seen.insert(c).second)
+        if (!c.empty() && !seen.insert(c).second)
             batch.problem(in.name, "1", c, "duplicate column");
         header.push_back(c);
     }
     records.erase(records.begin());
+    // Spreadsheet programs write trailing unnamed columns; they are fine while
+    // they stay empty.
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        if (!header[i].empty())
+            continue;
+        auto used = std::find_if(records.begin(), records.end(), [&](const CsvRecord& r) {
+            return i < r.fields.size() && !trim(r.fields[i]).empty();
+        });
+        if (used != records.end())
+            batch.problem(in.name, std::to_string(used->line), "column " + std::to_string(i + 1),
+                          "a value in a column that has no name in the header");
+    }
     auto layout = layout_of(in, header);
     if (!layout) {
         std::string types;

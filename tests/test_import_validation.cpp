@@ -225,3 +225,15 @@ TEST_CASE("The JSON summary lists every problem for scripts")
     CHECK(out.out.find("\"ok\": false") != std::string::npos);
     CHECK(out.out.find("mechanisms.csv:2:scope") != std::string::npos);
 }
+
+TEST_CASE("Trailing unnamed columns from a spreadsheet program are ignored while they stay empty")
+{
+    Fixture f;
+    auto ok = f.dir.write("mechanisms.csv", "slug,name,kind,scope,model,,\nx,X,forum,global,multistakeholder,,\n");
+    auto out = f.import({ok});
+    INFO(out.all());
+    CHECK(out.code == 0);
+    CHECK(test::scalar(f.conn, "SELECT name FROM mechanism WHERE slug = 'x'") == "X");
+    f.rejected({{"mechanisms.csv", "slug,name,kind,scope,model,\ny,Y,forum,global,multistakeholder,stray\n"}},
+               {"mechanisms.csv:2:column 6: a value in a column that has no name in the header"});
+}
