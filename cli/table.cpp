@@ -11,34 +11,6 @@ namespace govmap::cli {
 
 using importer::csv_field;
 
-namespace {
-
-std::size_t display_width(const std::string& s)
-{
-    std::size_t n = 0;
-    for (unsigned char c : s)
-        n += (c & 0xC0) != 0x80;
-    return n;
-}
-
-/// Cuts to `width` characters (not bytes), ending with an ellipsis.
-std::string shorten(const std::string& s, std::size_t width)
-{
-    if (display_width(s) <= width)
-        return s;
-    std::string out;
-    std::size_t chars = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if ((c & 0xC0) != 0x80 && ++chars > width - 1)
-            break;
-        out += s[i];
-    }
-    return out + "…";
-}
-
-} // namespace
-
 Format parse_format(const std::string& name)
 {
     if (name == "json")
@@ -74,9 +46,9 @@ void print_result(const db::Result& r, Format format, const std::string& shrink,
     }
     std::vector<std::size_t> w(r.columns.size());
     for (std::size_t c = 0; c < r.columns.size(); ++c) {
-        w[c] = display_width(r.columns[c]);
+        w[c] = importer::utf8_length(r.columns[c]);
         for (const auto& row : r.rows)
-            w[c] = std::max(w[c], display_width(row[c].value_or("")));
+            w[c] = std::max(w[c], importer::utf8_length(row[c].value_or("")));
     }
     auto it = std::find(r.columns.begin(), r.columns.end(), shrink);
     if (it != r.columns.end()) {
@@ -90,10 +62,10 @@ void print_result(const db::Result& r, Format format, const std::string& shrink,
     auto line = [&](const std::vector<std::string>& cells) {
         std::string out;
         for (std::size_t c = 0; c < cells.size(); ++c) {
-            std::string cell = shorten(cells[c], w[c]);
+            std::string cell = importer::utf8_shorten(cells[c], w[c]);
             out += cell;
             if (c + 1 < cells.size())
-                out += std::string(w[c] - display_width(cell) + 2, ' ');
+                out += std::string(w[c] - importer::utf8_length(cell) + 2, ' ');
         }
         fmt::print("{}\n", out);
     };

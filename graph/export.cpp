@@ -97,22 +97,27 @@ void select_nodes(db::Transaction& tx, const ExportOptions& o)
     // Stakeholder groups and regions: all of them, or with a mechanism filter
     // only those linked to a selected mechanism.
     db::Value filtered = std::string(mechanism_filter ? "true" : "false");
-    if (kinds.count("stakeholder"))
-        tx.exec(R"(
+    struct Linked {
+        const char* kind;
+        const char* table;
+        int rank;
+        const char* link_table;
+        const char* link_column;
+    };
+    for (const Linked& l : {Linked{"stakeholder", "stakeholder_group", 2, "mechanism_stakeholder", "stakeholder_group_id"},
+                            Linked{"region", "region", 3, "mechanism_region", "region_id"}}) {
+        if (!kinds.count(l.kind))
+            continue;
+        // Table and column names are the fixed ones above, never user input.
+        tx.exec(fmt::format(R"(
             INSERT INTO export_node (id, node_id, rank)
-            SELECT g.id, 'stakeholder:' || g.code, 2 FROM stakeholder_group g
-             WHERE review_counts(g.review_status, $1::boolean)
-               AND (NOT $2::boolean OR EXISTS (SELECT 1 FROM mechanism_stakeholder ms JOIN export_mechanism x
-                                                 ON x.id = ms.mechanism_id WHERE ms.stakeholder_group_id = g.id)))",
+            SELECT n.id, '{0}:' || n.code, {2} FROM {1} n
+             WHERE review_counts(n.review_status, $1::boolean)
+               AND (NOT $2::boolean OR EXISTS (SELECT 1 FROM {3} l JOIN export_mechanism x
+                                                 ON x.id = l.mechanism_id WHERE l.{4} = n.id)))",
+                            l.kind, l.table, l.rank, l.link_table, l.link_column),
                 {proposed, filtered});
-    if (kinds.count("region"))
-        tx.exec(R"(
-            INSERT INTO export_node (id, node_id, rank)
-            SELECT r.id, 'region:' || r.code, 3 FROM region r
-             WHERE review_counts(r.review_status, $1::boolean)
-               AND (NOT $2::boolean OR EXISTS (SELECT 1 FROM mechanism_region mr JOIN export_mechanism x
-                                                 ON x.id = mr.mechanism_id WHERE mr.region_id = r.id)))",
-                {proposed, filtered});
+    }
     // Drawing size: how many mechanisms cover an area; how many links other nodes have.
     tx.exec(R"(
         UPDATE export_node x SET weight = c.n

@@ -26,34 +26,11 @@ long count(const NodeCoverage& n, const std::string& dim, const std::string& val
     return v == d->second.end() ? 0 : v->second;
 }
 
-std::size_t width(const std::string& s)
-{
-    std::size_t n = 0;
-    for (unsigned char c : s)
-        n += (c & 0xC0) != 0x80;
-    return n;
-}
-
-/// At most `w` characters, ending with an ellipsis when cut.
-std::string shorten(const std::string& s, std::size_t w)
-{
-    if (width(s) <= w)
-        return s;
-    std::string out;
-    std::size_t chars = 0;
-    for (char c : s) {
-        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && ++chars > w - 1)
-            break;
-        out += c;
-    }
-    return out + "…";
-}
-
 /// Exactly `w` characters: shortened or padded.
 std::string fit(const std::string& s, std::size_t w)
 {
-    std::string out = shorten(s, w);
-    return out + std::string(w - width(out), ' ');
+    std::string out = importer::utf8_shorten(s, w);
+    return out + std::string(w - importer::utf8_length(out), ' ');
 }
 
 /// The heat map's columns: dimension and value.
@@ -80,7 +57,7 @@ std::string wrap(const std::string& s, std::size_t indent, std::size_t columns)
     std::string out, line;
     std::istringstream words(s);
     for (std::string w; words >> w;) {
-        if (!line.empty() && indent + width(line) + 1 + width(w) > columns) {
+        if (!line.empty() && indent + importer::utf8_length(line) + 1 + importer::utf8_length(w) > columns) {
             out += std::string(indent, ' ') + line + "\n";
             line.clear();
         }
@@ -336,7 +313,7 @@ std::string heat_map(const GapReport& r)
         std::string indent = n.level == "cluster" ? "" : n.level == "area" ? "  " : "    ";
         // Long names are shortened to fit beside the cells; the title keeps them whole.
         svg += fmt::format("<text x=\"4\" y=\"{}\" class=\"row {}\" xml:space=\"preserve\">{}{} ({})<title>{}</title></text>\n",
-                           y + cell * 2 / 3, n.level, indent, esc(shorten(n.name, 46)), n.mechanisms, esc(n.name));
+                           y + cell * 2 / 3, n.level, indent, esc(importer::utf8_shorten(n.name, 46)), n.mechanisms, esc(n.name));
         for (std::size_t c = 0; c < cols.size(); ++c) {
             long v = count(n, cols[c].first, cols[c].second);
             svg += fmt::format("<rect class=\"cell\" data-row=\"{}\" data-col=\"{}:{}\" x=\"{}\" y=\"{}\" width=\"{}\" "

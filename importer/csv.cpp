@@ -73,6 +73,28 @@ std::string csv_field(const std::string& text)
     return out + "\"";
 }
 
+std::size_t utf8_length(std::string_view text)
+{
+    std::size_t n = 0;
+    for (unsigned char c : text)
+        n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+std::string utf8_shorten(const std::string& text, std::size_t width)
+{
+    if (utf8_length(text) <= width)
+        return text;
+    std::string out;
+    std::size_t chars = 0;
+    for (char c : text) {
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && ++chars > width - 1)
+            break;
+        out += c;
+    }
+    return out + "…";
+}
+
 bool valid_utf8(std::string_view s)
 {
     std::size_t i = 0, n = s.size();

@@ -1,5 +1,5 @@
 #pragma once
-// RFC 4180 CSV, read and written: quoted fields may hold commas, quotes ("") and line breaks;
+// RFC 4180 CSV, read and written, and the UTF-8 checks that go with it: quoted fields may hold commas, quotes ("") and line breaks;
 // LF or CRLF; an optional UTF-8 byte-order mark. Debian ships no CSV library.
 #include <cstddef>
 #include <optional>
@@ -41,5 +41,11 @@ std::string csv_field(const std::string& text);
 
 /// Whether `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
 bool valid_utf8(std::string_view text);
+
+/// Characters (code points) in UTF-8 text, as PostgreSQL counts them.
+std::size_t utf8_length(std::string_view text);
+
+/// At most `width` characters of UTF-8 text, ending with an ellipsis when cut.
+std::string utf8_shorten(const std::string& text, std::size_t width);
 
 } // namespace govmap::importer

@@ -111,15 +111,6 @@ std::string join(const std::vector<std::string>& items)
     return out;
 }
 
-/// Length in characters, as PostgreSQL counts them.
-std::size_t utf8_length(const std::string& s)
-{
-    std::size_t n = 0;
-    for (unsigned char c : s)
-        n += (c & 0xC0) != 0x80;
-    return n;
-}
-
 } // namespace
 
 const std::vector<RecordType>& record_types()
