@@ -103,6 +103,11 @@ void start_status_stop(const Home& home, const std::string& expected_server_user
     auto url = home.run({"db", "url"});
     REQUIRE(url.code == 0);
     std::string uri = url.out.substr(0, url.out.find('\n'));
+    if (!home.user && std::system("command -v psql >/dev/null") == 0) {
+        // psql itself accepts the URI.
+        std::string cmd = "psql '" + uri + "' -Atc 'SELECT count(*) FROM schema_migrations' > /dev/null";
+        CHECK(std::system(cmd.c_str()) == 0);
+    }
     if (!home.user) {
         db::Connection conn(uri);
         conn.in_transaction([](db::Transaction& tx) {
