@@ -5,8 +5,8 @@
 //   export      govmap export GraphML of the whole map       vs  raw COPY out of graph_node/graph_edge
 //   gaps        gap analysis of the whole map                vs  loading the linkage graph alone
 // Usage: pg_virtualenv build/bench/govmap_bench [N]   (database from the PG* environment)
-#include "graph/export.hpp"
-#include "graph/gaps.hpp"
+#include "output/export.hpp"
+#include "analysis/gaps.hpp"
 #include "graph/linkage.hpp"
 #include "importer/importer.hpp"
 #include "schema/migrate.hpp"
@@ -141,12 +141,12 @@ int main(int argc, char** argv)
     });
     double exported = median3([] {}, [&] {
         std::ofstream out("/dev/null");
-        graph::export_graph(conn, {}, graph::ExportFormat::graphml, out);
+        output::export_graph(conn, {}, output::ExportFormat::graphml, out);
     });
     report("export", exported, "raw COPY out of graph_node and graph_edge", copy_out);
 
     double load = median3([] {}, [&] { graph::load_linkage(conn, {}); });
-    double gaps = median3([] {}, [&] { graph::analyse(conn, {}); });
+    double gaps = median3([] {}, [&] { analysis::analyse(conn, {}); });
     report("gaps", gaps, "loading the linkage graph alone", load);
     admin.begin(db::Isolation::autocommit).exec("DROP DATABASE govmap_bench WITH (FORCE)");
     return 0;

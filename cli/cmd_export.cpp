@@ -1,6 +1,6 @@
 // govmap export: the map (or part of it) for Gephi, Cytoscape, yEd, Graphviz, the web and Kumu.
 #include "cli/commands.hpp"
-#include "graph/export.hpp"
+#include "output/export.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -88,45 +88,45 @@ void add_export_command(CLI::App& app, Context& ctx)
                 "bytes.");
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
-            graph::ExportOptions o;
+            output::ExportOptions o;
             if (!under.empty())
-                o.under = under;
+                o.filter.under = under;
             if (!region.empty())
-                o.region = region;
-            o.scopes = split(scopes);
-            o.models = split(models);
-            o.kinds = split(kinds);
-            o.relations = split(relations);
-            o.include_proposed = include_proposed;
+                o.filter.region = region;
+            o.filter.scopes = split(scopes);
+            o.filter.models = split(models);
+            o.filter.kinds = split(kinds);
+            o.filter.relations = split(relations);
+            o.filter.include_proposed = include_proposed;
             o.with_gaps = with_gaps;
-            graph::ExportFormat f = format == "graphml"   ? graph::ExportFormat::graphml
-                                    : format == "gexf"    ? graph::ExportFormat::gexf
-                                    : format == "dot"     ? graph::ExportFormat::dot
-                                    : format == "cytoscape" ? graph::ExportFormat::cytoscape
-                                                          : graph::ExportFormat::csv;
+            output::ExportFormat f = format == "graphml"   ? output::ExportFormat::graphml
+                                    : format == "gexf"    ? output::ExportFormat::gexf
+                                    : format == "dot"     ? output::ExportFormat::dot
+                                    : format == "cytoscape" ? output::ExportFormat::cytoscape
+                                                          : output::ExportFormat::csv;
             auto conn = ctx.connect();
-            graph::ExportCounts counts;
+            output::ExportCounts counts;
             try {
-                if (f == graph::ExportFormat::csv) {
+                if (f == output::ExportFormat::csv) {
                     if (out == "-")
                         throw Failure(exit_usage, "the csv export writes nodes.csv and edges.csv: give a directory "
                                                   "with --out DIR");
                     std::filesystem::create_directories(out);
                     AtomicFile nodes(std::filesystem::path(out) / "nodes.csv");
                     AtomicFile edges(std::filesystem::path(out) / "edges.csv");
-                    counts = graph::export_graph(conn, o, f, nodes.stream(), &edges.stream());
+                    counts = output::export_graph(conn, o, f, nodes.stream(), &edges.stream());
                     nodes.commit();
                     edges.commit();
                 } else if (out == "-") {
                     std::ios::sync_with_stdio(false);
-                    counts = graph::export_graph(conn, o, f, std::cout);
+                    counts = output::export_graph(conn, o, f, std::cout);
                     std::cout.flush();
                 } else {
                     AtomicFile file(out);
-                    counts = graph::export_graph(conn, o, f, file.stream());
+                    counts = output::export_graph(conn, o, f, file.stream());
                     file.commit();
                 }
-            } catch (const graph::ExportError& e) {
+            } catch (const std::invalid_argument& e) {
                 throw Failure(exit_usage, e.what());
             }
             ctx.info("exported {} nodes and {} edges{}", counts.nodes, counts.edges, out == "-" ? "" : " to " + out);

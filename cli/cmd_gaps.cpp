@@ -1,6 +1,6 @@
 // govmap gaps: coverage and gap findings.
 #include "cli/commands.hpp"
-#include "graph/gap_report.hpp"
+#include "output/report.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -14,7 +14,7 @@ namespace govmap::cli {
 
 void add_gaps_command(CLI::App& app, Context& ctx)
 {
-    static graph::GapOptions o;
+    static analysis::GapOptions o;
     static std::string format = "text", out_path, level, under, kinds;
     auto* cmd = app.add_subcommand("gaps", "Report coverage and gaps: where mechanisms are missing, thin, only "
                                            "regional, only intergovernmental, adjacent, unlinked or nested deep");
@@ -41,7 +41,7 @@ void add_gaps_command(CLI::App& app, Context& ctx)
     cmd->add_option("--brokers", o.brokers, "How many brokers (by betweenness) to list")->capture_default_str();
     cmd->add_option("--kinds", kinds, "Only these finding kinds, comma-separated: " + [] {
         std::string all;
-        for (const auto& k : graph::finding_kinds())
+        for (const auto& k : analysis::finding_kinds())
             all += (all.empty() ? "" : ", ") + k;
         return all;
     }())->type_name("K1,K2");
@@ -58,27 +58,27 @@ void add_gaps_command(CLI::App& app, Context& ctx)
                 if (!kind.empty())
                     o.kinds.insert(kind);
             auto conn = ctx.connect();
-            graph::GapReport report;
+            analysis::GapReport report;
             try {
-                report = graph::analyse(conn, o);
+                report = analysis::analyse(conn, o);
             } catch (const std::invalid_argument& e) {
                 throw Failure(exit_usage, e.what());
             }
-            graph::ReportFormat f = format == "markdown" ? graph::ReportFormat::markdown
-                                    : format == "json"   ? graph::ReportFormat::json
-                                    : format == "csv"    ? graph::ReportFormat::csv
-                                    : format == "html"   ? graph::ReportFormat::html
-                                                         : graph::ReportFormat::text;
+            output::ReportFormat f = format == "markdown" ? output::ReportFormat::markdown
+                                    : format == "json"   ? output::ReportFormat::json
+                                    : format == "csv"    ? output::ReportFormat::csv
+                                    : format == "html"   ? output::ReportFormat::html
+                                                         : output::ReportFormat::text;
             if (!out_path.empty()) {
                 std::ofstream file(out_path, std::ios::binary);
-                file << graph::render(report, f, false);
+                file << output::render(report, f, false);
                 if (!file)
                     throw Failure(exit_failure, "cannot write " + out_path);
                 ctx.info("wrote {} ({} node(s), {} finding(s))", out_path, report.nodes.size(), report.findings.size());
                 return;
             }
-            bool colour = f == graph::ReportFormat::text && isatty(1) && !std::getenv("NO_COLOR");
-            fmt::print("{}", graph::render(report, f, colour));
+            bool colour = f == output::ReportFormat::text && isatty(1) && !std::getenv("NO_COLOR");
+            fmt::print("{}", output::render(report, f, colour));
         };
     });
 }

@@ -37,10 +37,9 @@ std::string counted(const char* m, const LoadOptions& o)
 
 } // namespace
 
-Linkage load_linkage(db::Connection& conn, const LoadOptions& options)
+Linkage load_linkage(db::Transaction& tx, const LoadOptions& options)
 {
     Linkage g;
-    auto tx = conn.begin();
     tx.copy_out("SELECT m.id, m.slug FROM mechanism m WHERE " + counted("m", options) + " ORDER BY m.id",
                 [&](const std::vector<db::Value>& row) {
                     g.vertex.emplace(std::stoll(*row[0]), g.id.size());
@@ -61,6 +60,13 @@ Linkage load_linkage(db::Connection& conn, const LoadOptions& options)
                     if (seen.insert({std::min(a, b), std::max(a, b)}).second)
                         g.links.emplace_back(std::min(a, b), std::max(a, b));
                 });
+    return g;
+}
+
+Linkage load_linkage(db::Connection& conn, const LoadOptions& options)
+{
+    auto tx = conn.begin(db::Isolation::snapshot);
+    Linkage g = load_linkage(tx, options);
     tx.commit();
     return g;
 }
@@ -127,6 +133,17 @@ std::vector<double> sampled_dependencies(const Linkage& g, const std::vector<std
 
 } // namespace
 
+std::vector<double> sampled_betweenness(const Linkage& g, const std::vector<std::size_t>& sources)
+{
+    double n = static_cast<double>(g.size());
+    auto centrality = sampled_dependencies(g, sources);
+    // Each source's dependencies count ordered pairs (s, t): scale to all
+    // sources, halve for unordered pairs, then normalise.
+    for (auto& c : centrality)
+        c = n > 2 && !sources.empty() ? c * n / static_cast<double>(sources.size()) / ((n - 1) * (n - 2)) : 0;
+    return centrality;
+}
+
 std::vector<double> betweenness(const Linkage& g, std::size_t sources)
 {
     double n = static_cast<double>(g.size());
@@ -140,12 +157,7 @@ std::vector<double> betweenness(const Linkage& g, std::size_t sources)
         std::shuffle(all.begin(), all.end(), rng);
         all.resize(sources);
         std::sort(all.begin(), all.end());
-        auto centrality = sampled_dependencies(g, all);
-        // Each source's dependencies count ordered pairs (s, t): scale to all
-        // sources, halve for unordered pairs, then normalise.
-        for (auto& c : centrality)
-            c = n > 2 ? c * n / static_cast<double>(sources) / ((n - 1) * (n - 2)) : 0;
-        return centrality;
+        return sampled_betweenness(g, all);
     }
     Undirected u = to_boost(g);
     std::vector<double> centrality(g.size(), 0.0);

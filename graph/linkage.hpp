@@ -29,7 +29,10 @@ struct Linkage {
     std::size_t size() const { return id.size(); }
 };
 
-/// Loads every counted mechanism and relation with two COPY statements.
+/// Loads every counted mechanism and relation with two COPY statements, in
+/// the caller's transaction (and so in the caller's snapshot).
+Linkage load_linkage(db::Transaction& tx, const LoadOptions& options);
+/// The same in a snapshot of its own.
 Linkage load_linkage(db::Connection& conn, const LoadOptions& options);
 
 /// Component number of each vertex (components numbered from 0).
@@ -47,6 +50,11 @@ constexpr std::size_t betweenness_samples = 256;
 /// pseudo-random sample; all vertices when `sources` >= n) are summed and
 /// scaled by n / sources, as in Brandes and Pich (2007).
 std::vector<double> betweenness(const Linkage& g, std::size_t sources = 0);
+
+/// The estimator itself: the dependencies of exactly these source vertices
+/// (distinct, each < g.size()), scaled by n / |sources| and normalised as above.
+/// With every vertex as a source it equals the exact values.
+std::vector<double> sampled_betweenness(const Linkage& g, const std::vector<std::size_t>& sources);
 
 /// How many source vertices betweenness() uses for this graph by default.
 std::size_t betweenness_sources(const Linkage& g);

@@ -1,6 +1,7 @@
 #pragma once
-// RFC 4180 CSV, read and written, and the UTF-8 checks that go with it: quoted fields may hold commas, quotes ("") and line breaks;
-// LF or CRLF; an optional UTF-8 byte-order mark. Debian ships no CSV library.
+// RFC 4180 CSV reading: quoted fields may hold commas, quotes ("") and line
+// breaks; LF or CRLF; an optional UTF-8 byte-order mark. Debian ships no CSV
+// library. Writing a field is text::csv_field.
 #include <cstddef>
 #include <optional>
 #include <stdexcept>
@@ -34,18 +35,5 @@ private:
     std::size_t pos_ = 0;
     std::size_t line_ = 1;
 };
-
-/// One field written per RFC 4180: quoted (with quotes doubled) when it holds
-/// a comma, a quote or a line break.
-std::string csv_field(const std::string& text);
-
-/// Whether `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
-bool valid_utf8(std::string_view text);
-
-/// Characters (code points) in UTF-8 text, as PostgreSQL counts them.
-std::size_t utf8_length(std::string_view text);
-
-/// At most `width` characters of UTF-8 text, ending with an ellipsis when cut.
-std::string utf8_shorten(const std::string& text, std::size_t width);
 
 } // namespace govmap::importer

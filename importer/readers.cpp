@@ -2,6 +2,7 @@
 // layout) and JSON into records, with every problem located.
 #include "importer/batch.hpp"
 #include "importer/csv.hpp"
+#include "text/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,8 @@
 #include <sstream>
 
 namespace govmap::importer {
+
+using text::valid_utf8;
 
 namespace {
 

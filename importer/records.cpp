@@ -1,15 +1,20 @@
 #include "importer/records.hpp"
 
-#include "importer/csv.hpp"
+#include "text/text.hpp"
+#include "vocab/vocabulary.hpp"
 
 #include <ctime>
 #include <regex>
 
 namespace govmap::importer {
 
+using text::valid_utf8;
+using text::join;
+using text::utf8_length;
+
 namespace {
 
-const std::vector<std::string> review_statuses{"proposed", "accepted", "rejected"};
+const std::vector<std::string>& allowed(std::string_view enumeration) { return vocab::get(enumeration).values; }
 
 std::vector<RecordType> make_types()
 {
@@ -26,7 +31,7 @@ std::vector<RecordType> make_types()
         {"areas", "area",
          {{"code", true, C::key, 100},
           {"name", true, C::text, 300},
-          {"level", true, C::enumeration, 20, {"cluster", "area", "issue"}},
+          {"level", true, C::enumeration, 20, allowed(vocab::area_level)},
           {"parent", false, C::reference, 300},
           {"description", false, C::text, 20000},
           source},
@@ -35,12 +40,11 @@ std::vector<RecordType> make_types()
          {{"slug", true, C::slug, 100},
           {"name", true, C::text, 300},
           {"acronym", false, C::text, 40},
-          {"kind", true, C::enumeration, 20, {"organisation", "forum", "process", "event", "instrument", "network"}},
-          {"scope", true, C::enumeration, 20, {"global", "regional", "national"}},
-          {"model", true, C::enumeration, 30,
-           {"intergovernmental", "multistakeholder", "private_sector", "technical_community", "civil_society"}},
-          {"centrality", false, C::enumeration, 20, {"core", "adjacent"}},
-          {"status", false, C::enumeration, 20, {"active", "concluded", "one_off", "withdrawn"}},
+          {"kind", true, C::enumeration, 20, allowed(vocab::mechanism_kind)},
+          {"scope", true, C::enumeration, 20, allowed(vocab::mechanism_scope)},
+          {"model", true, C::enumeration, 30, allowed(vocab::governance_model)},
+          {"centrality", false, C::enumeration, 20, allowed(vocab::centrality)},
+          {"status", false, C::enumeration, 20, allowed(vocab::mechanism_status)},
           {"founded", false, C::year, 4},
           {"ended", false, C::year, 4},
           {"url", false, C::url, 2048},
@@ -50,21 +54,20 @@ std::vector<RecordType> make_types()
         {"mechanism_areas", "mechanism area",
          {{"mechanism", true, C::reference, 100},
           {"area", true, C::reference, 300},
-          {"strength", false, C::enumeration, 20, {"primary", "secondary"}},
+          {"strength", false, C::enumeration, 20, allowed(vocab::area_strength)},
           {"note", false, C::text, 2000},
           source},
          {"mechanism", "area"}},
         {"relations", "relation",
          {{"from", true, C::reference, 100},
-          {"kind", true, C::enumeration, 20,
-           {"part_of", "reports_to", "feeds_into", "cooperates_with", "convened_by", "succeeded_by"}},
+          {"kind", true, C::enumeration, 20, allowed(vocab::relation_kind)},
           {"to", true, C::reference, 100},
           source},
          {"from", "kind", "to"}},
         {"stakeholders", "stakeholder",
          {{"mechanism", true, C::reference, 100},
           {"group", true, C::reference, 300},
-          {"role", false, C::enumeration, 30, {"member", "observer", "open_participation"}},
+          {"role", false, C::enumeration, 30, allowed(vocab::stakeholder_role)},
           source},
          {"mechanism", "group"}},
         {"regions", "region",
@@ -72,8 +75,7 @@ std::vector<RecordType> make_types()
          {"mechanism", "region"}},
         {"assessments", "assessment",
          {{"mechanism", true, C::reference, 100},
-          {"principle", true, C::enumeration, 20,
-           {"openness", "transparency", "inclusiveness", "accountability", "consensus", "predictability"}},
+          {"principle", true, C::enumeration, 20, allowed(vocab::principle)},
           {"score", true, C::score, 1},
           {"evidence", false, C::text, 20000},
           source},
@@ -101,14 +103,6 @@ bool real_date(const std::string& v)
         return false;
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return d <= days[mo - 1] + (mo == 2 && leap ? 1 : 0);
-}
-
-std::string join(const std::vector<std::string>& items)
-{
-    std::string out;
-    for (const auto& i : items)
-        out += (out.empty() ? "" : ", ") + i;
-    return out;
 }
 
 } // namespace

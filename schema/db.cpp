@@ -104,6 +104,12 @@ Transaction Connection::begin(Isolation isolation)
         case Isolation::serializable:
             impl->tx = std::make_unique<pqxx::transaction<pqxx::serializable>>(impl_->conn);
             break;
+        case Isolation::repeatable_read:
+            impl->tx = std::make_unique<pqxx::transaction<pqxx::repeatable_read>>(impl_->conn);
+            break;
+        case Isolation::snapshot:
+            impl->tx = std::make_unique<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(impl_->conn);
+            break;
         case Isolation::autocommit: impl->tx = std::make_unique<pqxx::nontransaction>(impl_->conn); break;
         default: impl->tx = std::make_unique<pqxx::work>(impl_->conn);
         }

@@ -50,7 +50,10 @@ struct Result {
 };
 
 /// `autocommit` runs each statement on its own (needed for CREATE DATABASE).
-enum class Isolation { read_committed, serializable, autocommit };
+/// `snapshot` is REPEATABLE READ READ ONLY: every statement of a command that
+/// only reads sees one snapshot of the map. `repeatable_read` is the same
+/// snapshot for a command that also writes temporary tables (exports).
+enum class Isolation { read_committed, repeatable_read, snapshot, serializable, autocommit };
 
 class Connection;
 

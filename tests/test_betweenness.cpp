@@ -42,20 +42,46 @@ std::vector<std::size_t> top(const std::vector<double>& c, std::size_t k)
 }
 } // namespace
 
-TEST_CASE("Accumulating the dependencies of every vertex reproduces Boost's exact betweenness")
+TEST_CASE("The estimator with every vertex as a source equals Boost's exact betweenness")
 {
     auto g = random_graph(600, 300);
-    auto exact = betweenness(g, g.size());                   // Boost.Graph Brandes
-    auto accumulated = betweenness(g, g.size() - 1);          // the estimator, all sources but one
-    auto all = betweenness(g, g.size() + 1);                  // more sources than vertices: exact again
-    REQUIRE(exact.size() == accumulated.size());
+    auto exact = betweenness(g, g.size());  // at least n sources: Boost.Graph's Brandes
+    std::vector<std::size_t> every(g.size());
+    for (std::size_t v = 0; v < g.size(); ++v)
+        every[v] = v;
+    auto estimated = sampled_betweenness(g, every);  // the estimator's own accumulation
+    REQUIRE(estimated.size() == exact.size());
     double largest = *std::max_element(exact.begin(), exact.end());
-    CHECK(largest > 0.01);
-    for (std::size_t v = 0; v < g.size(); ++v) {
-        CHECK(all[v] == Approx(exact[v]).margin(1e-12));
-        // Leaving out one source of 600 moves each value by at most a little.
-        CHECK(accumulated[v] == Approx(exact[v]).margin(largest * 0.05));
+    REQUIRE(largest > 0.01);
+    for (std::size_t v = 0; v < g.size(); ++v)
+        CHECK(estimated[v] == Approx(exact[v]).margin(1e-12));
+}
+
+TEST_CASE("The estimator from one source gives the hand-computed value on a path")
+{
+    // 0 - 1 - 2 - 3. From source 0 the dependencies are delta(1) = 2 (paths to
+    // 2 and 3 pass 1) and delta(2) = 1 (the path to 3); scaled by n/k = 4 and
+    // normalised by (n-1)(n-2) = 6: 8/6 and 4/6. The exact values are 2/3 for
+    // both inner vertices (two of the three pairs that exclude each).
+    Linkage g;
+    for (std::int64_t v = 0; v < 4; ++v) {
+        g.id.push_back(v);
+        g.slug.push_back("m" + std::to_string(v));
     }
+    g.links = {{0, 1}, {1, 2}, {2, 3}};
+    auto one = sampled_betweenness(g, {0});
+    CHECK(one[0] == Approx(0.0));
+    CHECK(one[1] == Approx(8.0 / 6.0));
+    CHECK(one[2] == Approx(4.0 / 6.0));
+    CHECK(one[3] == Approx(0.0));
+    // Sources 0 and 3: vertex 1 gets 2 (from 0) + 1 (from 3) = 3, vertex 2
+    // gets 1 + 2 = 3; scaled by n/k = 2 and normalised by 6: 1.0 each.
+    auto ends = sampled_betweenness(g, {0, 3});
+    CHECK(ends[1] == Approx(1.0));
+    CHECK(ends[2] == Approx(1.0));
+    auto exact = betweenness(g, 4);
+    CHECK(exact[1] == Approx(2.0 / 3.0));
+    CHECK(exact[2] == Approx(2.0 / 3.0));
 }
 
 TEST_CASE("Above the exact limit, the sampled estimate finds the same top brokers")

@@ -1,8 +1,10 @@
 #include "importer/csv.hpp"
+#include "text/text.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace govmap::importer;
+using namespace govmap::text;
 
 namespace {
 std::vector<CsvRecord> all(const std::string& text)

@@ -1,7 +1,7 @@
 // Exports read back by the real clients of each format: xmllint against the
 // published schemas, networkx, graphology, Graphviz, dotparser, headless
 // Cytoscape.js and Python's csv module.
-#include "graph/export.hpp"
+#include "output/export.hpp"
 #include "importer/importer.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
@@ -371,11 +371,11 @@ TEST_CASE("Filters select the nodes and edges derived by hand")
                                   {"mechanism_areas.csv", "mechanism,area\np1,c.i2\n", {}, {}}},
                          o);
     REQUIRE(r.problems.empty());
-    auto count = [&](graph::ExportOptions opts) {
+    auto count = [&](output::ExportOptions opts) {
         std::ostringstream sink;
-        return graph::export_graph(d.conn, opts, graph::ExportFormat::graphml, sink);
+        return output::export_graph(d.conn, opts, output::ExportFormat::graphml, sink);
     };
-    auto check = [&](graph::ExportOptions opts, std::size_t nodes, std::size_t edges) {
+    auto check = [&](output::ExportOptions opts, std::size_t nodes, std::size_t edges) {
         auto c = count(opts);
         CHECK(c.nodes == nodes);
         CHECK(c.edges == edges);
@@ -383,30 +383,30 @@ TEST_CASE("Filters select the nodes and edges derived by hand")
     // Everything: 5 areas, 3 mechanisms, 6 groups, 30 regions; 3 addresses, 2 relations,
     // 1 involves, 2 operates_in, 4 area 'within', 29 region 'within'.
     check({}, 44, 41);
-    graph::ExportOptions o1;
-    o1.kinds = {"mechanism"};
+    output::ExportOptions o1;
+    o1.filter.kinds = {"mechanism"};
     SECTION("mechanisms only: the two relations") { check(o1, 3, 2); }
-    graph::ExportOptions o2;
-    o2.relations = {"part_of"};
+    output::ExportOptions o2;
+    o2.filter.relations = {"part_of"};
     SECTION("one relation kind") { check(o2, 44, 1); }
-    graph::ExportOptions o3;
-    o3.scopes = {"regional", "national"};
+    output::ExportOptions o3;
+    o3.filter.scopes = {"regional", "national"};
     // 5 areas, r1, n1, europe, western-europe; 2 addresses, 1 cooperates_with,
     // 2 operates_in, 4 area 'within', western-europe within europe.
     SECTION("by scope") { check(o3, 9, 10); }
-    graph::ExportOptions o4;
-    o4.region = "europe";
+    output::ExportOptions o4;
+    o4.filter.region = "europe";
     SECTION("by region: europe and inside it") { check(o4, 9, 10); }
-    graph::ExportOptions o5;
-    o5.under = "c.a2-area";
+    output::ExportOptions o5;
+    o5.filter.under = "c.a2-area";
     // a2, i2, n1, western-europe; n1 addresses i2, i2 within a2, n1 operates_in western-europe.
     SECTION("under a taxonomy node") { check(o5, 4, 3); }
-    graph::ExportOptions o6;
-    o6.include_proposed = true;
+    output::ExportOptions o6;
+    o6.filter.include_proposed = true;
     SECTION("with proposed rows") { check(o6, 45, 42); }
-    graph::ExportOptions o7;
-    o7.under = "nowhere";
-    SECTION("an unknown code") { CHECK_THROWS_AS(count(o7), graph::ExportError); }
+    output::ExportOptions o7;
+    o7.filter.under = "nowhere";
+    SECTION("an unknown code") { CHECK_THROWS_AS(count(o7), queries::UnknownName); }
 }
 
 TEST_CASE("The option --with-gaps adds coverage counts, gap flags and betweenness, and colours uncovered areas")
@@ -454,7 +454,7 @@ TEST_CASE("Exporting a 200 000-node map streams: memory stays far below the size
     std::ofstream out(path, std::ios::binary);
     rusage before{}, after{};
     getrusage(RUSAGE_SELF, &before);
-    auto counts = graph::export_graph(d.conn, {}, graph::ExportFormat::graphml, out);
+    auto counts = output::export_graph(d.conn, {}, output::ExportFormat::graphml, out);
     out.close();
     getrusage(RUSAGE_SELF, &after);
     long grown_kb = after.ru_maxrss - before.ru_maxrss;

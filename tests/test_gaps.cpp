@@ -1,6 +1,6 @@
 // Gap findings on small maps whose right answers are derived by hand in the
 // comments next to each map.
-#include "graph/gaps.hpp"
+#include "analysis/gaps.hpp"
 #include "importer/importer.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
@@ -86,10 +86,10 @@ struct Map {
             UNSCOPED_INFO(p.where << ": " << p.message);
         REQUIRE(r.problems.empty());
     }
-    graph::GapReport gaps(graph::GapOptions o = {}) { return graph::analyse(conn, o); }
+    analysis::GapReport gaps(analysis::GapOptions o = {}) { return analysis::analyse(conn, o); }
 };
 
-const graph::NodeCoverage& node(const graph::GapReport& r, const std::string& code)
+const analysis::NodeCoverage& node(const analysis::GapReport& r, const std::string& code)
 {
     auto it = std::find_if(r.nodes.begin(), r.nodes.end(), [&](const auto& n) { return n.code == code; });
     REQUIRE(it != r.nodes.end());
@@ -97,7 +97,7 @@ const graph::NodeCoverage& node(const graph::GapReport& r, const std::string& co
 }
 
 /// "kind@node" for every finding of these kinds, sorted.
-std::vector<std::string> found(const graph::GapReport& r, std::set<std::string> kinds)
+std::vector<std::string> found(const analysis::GapReport& r, std::set<std::string> kinds)
 {
     std::vector<std::string> out;
     for (const auto& f : r.findings)
@@ -107,7 +107,7 @@ std::vector<std::string> found(const graph::GapReport& r, std::set<std::string> 
     return out;
 }
 
-const graph::Finding* find(const graph::GapReport& r, const std::string& kind, const std::string& node)
+const analysis::Finding* find(const analysis::GapReport& r, const std::string& kind, const std::string& node)
 {
     for (const auto& f : r.findings)
         if (f.kind == kind && f.node.value_or("(map)") == node)
@@ -158,7 +158,7 @@ TEST_CASE("uncovered, thin, no_global, no_multistakeholder and adjacent_only fol
 TEST_CASE("The thin threshold follows --min-mechanisms")
 {
     Map m;
-    graph::GapOptions o;
+    analysis::GapOptions o;
     o.min_mechanisms = 3;
     // Now i1 (2) and i2 (2) are thin too; a1 (9), c (10) and i5 (5) are not.
     CHECK(found(m.gaps(o), {"thin"}) == V{"thin@c.a2-area", "thin@c.i1", "thin@c.i2", "thin@c.i4"});
@@ -167,7 +167,7 @@ TEST_CASE("The thin threshold follows --min-mechanisms")
 TEST_CASE("Only primary links count with --primary-only")
 {
     Map m;
-    graph::GapOptions o;
+    analysis::GapOptions o;
     o.primary_only = true;
     auto r = m.gaps(o);
     // x1 addresses i2 only secondarily.
@@ -178,7 +178,7 @@ TEST_CASE("Only primary links count with --primary-only")
 TEST_CASE("A global mechanism counts for every region unless --strict-regions")
 {
     Map m;
-    graph::GapOptions o;
+    analysis::GapOptions o;
     o.by_region = true;
     auto r = m.gaps(o);
     // i1 has g1 (global): no region is missing.
@@ -279,7 +279,7 @@ TEST_CASE("deep_nesting flags mechanisms the given number of part_of/reports_to 
     auto f = find(r, "deep_nesting", "(map)");
     CHECK(f->mechanisms == V{"d1"});
     CHECK(f->detail.find("d1 > d2 > d3 > d4") != std::string::npos);
-    graph::GapOptions o;
+    analysis::GapOptions o;
     o.max_depth = 2;
     CHECK(found(m.gaps(o), {"deep_nesting"}).size() == 2);
     o.max_depth = 4;
@@ -328,7 +328,7 @@ TEST_CASE("Proposed rows are left out by default and counted with --include-prop
                                 o);
     REQUIRE(imp.problems.empty());
     CHECK(find(m.gaps(), "uncovered", "c.a3-area") != nullptr);
-    graph::GapOptions g;
+    analysis::GapOptions g;
     g.include_proposed = true;
     auto r = m.gaps(g);
     CHECK(find(r, "uncovered", "c.a3-area") == nullptr);
@@ -338,7 +338,7 @@ TEST_CASE("Proposed rows are left out by default and counted with --include-prop
 TEST_CASE("The options --level, --under and --kinds narrow the report")
 {
     Map m;
-    graph::GapOptions o;
+    analysis::GapOptions o;
     o.under = "c.a2-area";
     auto r = m.gaps(o);
     V codes;

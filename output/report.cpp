@@ -1,6 +1,7 @@
-#include "graph/gap_report.hpp"
+#include "output/report.hpp"
 
-#include "importer/csv.hpp"
+#include "text/text.hpp"
+#include "vocab/vocabulary.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -9,9 +10,14 @@
 #include <cmath>
 #include <sstream>
 
-namespace govmap::graph {
+namespace govmap::output {
 
-using importer::csv_field;
+using analysis::finding_kinds;
+using analysis::Finding;
+using analysis::GapReport;
+using analysis::NodeCoverage;
+using text::csv_field;
+using text::html_escape;
 
 namespace {
 
@@ -26,21 +32,15 @@ long count(const NodeCoverage& n, const std::string& dim, const std::string& val
     return v == d->second.end() ? 0 : v->second;
 }
 
-/// Exactly `w` characters: shortened or padded.
-std::string fit(const std::string& s, std::size_t w)
-{
-    std::string out = importer::utf8_shorten(s, w);
-    return out + std::string(w - importer::utf8_length(out), ' ');
-}
-
 /// The heat map's columns: dimension and value.
 std::vector<std::pair<std::string, std::string>> matrix_columns(const GapReport& r, bool all_regions_and_groups)
 {
-    std::vector<std::pair<std::string, std::string>> cols{
-        {"scope", "global"},           {"scope", "regional"},          {"scope", "national"},
-        {"model", "intergovernmental"}, {"model", "multistakeholder"},  {"model", "private_sector"},
-        {"model", "technical_community"}, {"model", "civil_society"},  {"centrality", "core"},
-        {"centrality", "adjacent"}};
+    std::vector<std::pair<std::string, std::string>> cols;
+    for (auto [dimension, enumeration] : {std::pair{"scope", vocab::mechanism_scope},
+                                          std::pair{"model", vocab::governance_model},
+                                          std::pair{"centrality", vocab::centrality}})
+        for (const auto& value : vocab::get(enumeration).values)
+            cols.push_back({dimension, value});
     for (const auto& region : all_regions_and_groups ? r.regions : r.heat_regions)
         cols.push_back({"region", region});
     if (all_regions_and_groups)
@@ -57,7 +57,7 @@ std::string wrap(const std::string& s, std::size_t indent, std::size_t columns)
     std::string out, line;
     std::istringstream words(s);
     for (std::string w; words >> w;) {
-        if (!line.empty() && indent + importer::utf8_length(line) + 1 + importer::utf8_length(w) > columns) {
+        if (!line.empty() && indent + text::utf8_length(line) + 1 + text::utf8_length(w) > columns) {
             out += std::string(indent, ' ') + line + "\n";
             line.clear();
         }
@@ -77,12 +77,12 @@ std::string text(const GapReport& r, bool colour)
     out += fmt::format("Coverage of {} taxonomy node(s){}{}\n\n", r.nodes.size(),
                        r.options.under ? " under " + *r.options.under : "",
                        r.options.include_proposed ? " (proposed rows included)" : "");
-    out += fmt::format("{} {} {:>4}  {:>12}  {:>8}  {:>13}\n", fit("node", 44), fit("level", 7), "mech", "glob/reg/nat",
+    out += fmt::format("{} {} {:>4}  {:>12}  {:>8}  {:>13}\n", text::utf8_fit("node", 44), text::utf8_fit("level", 7), "mech", "glob/reg/nat",
                        "multistk", "core/adjacent");
     for (const auto& n : r.nodes) {
         std::string indent = n.level == "cluster" ? "" : n.level == "area" ? "  " : "    ";
         std::string mech = std::to_string(n.mechanisms);
-        out += fmt::format("{} {} {:>4}  {:>12}  {:>8}  {:>13}\n", fit(indent + n.code, 44), fit(n.level, 7),
+        out += fmt::format("{} {} {:>4}  {:>12}  {:>8}  {:>13}\n", text::utf8_fit(indent + n.code, 44), text::utf8_fit(n.level, 7),
                            n.mechanisms == 0 ? paint(mech, "1;31") : mech,
                            fmt::format("{}/{}/{}", count(n, "scope", "global"), count(n, "scope", "regional"),
                                        count(n, "scope", "national")),
@@ -252,27 +252,6 @@ std::string csv(const GapReport& r)
 
 // ------------------------------------------------------------------ html
 
-std::string esc(const std::string& s)
-{
-    std::string out;
-    for (unsigned char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default:
-            // Control characters are not allowed in XML 1.0.
-            if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
-                out += ' ';
-            else
-                out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
-
 /// Sequential blues for counts; zero stands out in red.
 std::string cell_colour(long value, long max)
 {
@@ -304,7 +283,7 @@ std::string heat_map(const GapReport& r)
     for (std::size_t c = 0; c < cols.size(); ++c) {
         int x = label_w + static_cast<int>(c) * cell + cell / 2;
         svg += fmt::format("<text x=\"{}\" y=\"{}\" transform=\"rotate(-60 {} {})\" class=\"col\">{}: {}</text>\n", x,
-                           top - 6, x, top - 6, esc(cols[c].first), esc(cols[c].second));
+                           top - 6, x, top - 6, html_escape(cols[c].first), html_escape(cols[c].second));
     }
     svg += "</g>\n<g class=\"rows\">\n";
     for (std::size_t i = 0; i < r.nodes.size(); ++i) {
@@ -313,15 +292,15 @@ std::string heat_map(const GapReport& r)
         std::string indent = n.level == "cluster" ? "" : n.level == "area" ? "  " : "    ";
         // Long names are shortened to fit beside the cells; the title keeps them whole.
         svg += fmt::format("<text x=\"4\" y=\"{}\" class=\"row {}\" xml:space=\"preserve\">{}{} ({})<title>{}</title></text>\n",
-                           y + cell * 2 / 3, n.level, indent, esc(importer::utf8_shorten(n.name, 46)), n.mechanisms, esc(n.name));
+                           y + cell * 2 / 3, n.level, indent, html_escape(text::utf8_shorten(n.name, 46)), n.mechanisms, html_escape(n.name));
         for (std::size_t c = 0; c < cols.size(); ++c) {
             long v = count(n, cols[c].first, cols[c].second);
             svg += fmt::format("<rect class=\"cell\" data-row=\"{}\" data-col=\"{}:{}\" x=\"{}\" y=\"{}\" width=\"{}\" "
                                "height=\"{}\" fill=\"{}\"><title>{} / {}: {}: {}</title></rect>\n",
-                               esc(n.code), esc(cols[c].first), esc(cols[c].second),
+                               html_escape(n.code), html_escape(cols[c].first), html_escape(cols[c].second),
                                label_w + static_cast<int>(c) * cell, y, cell - 2, cell - 2,
-                               cell_colour(v, max_by_dim[cols[c].first]), esc(n.code), esc(cols[c].first),
-                               esc(cols[c].second), v);
+                               cell_colour(v, max_by_dim[cols[c].first]), html_escape(n.code), html_escape(cols[c].first),
+                               html_escape(cols[c].second), v);
             if (v > 0)
                 svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"count{}\">{}</text>\n",
                                    label_w + static_cast<int>(c) * cell + (cell - 2) / 2, y + cell * 2 / 3,
@@ -363,7 +342,7 @@ svg .row.cluster { font-weight: bold; } details { margin: 0.3em 0; }
 )";
     out += fmt::format("<p>Generated {}{}. Coverage counts {}; a mechanism on an issue also covers its area and "
                        "cluster; a global mechanism counts for every region{}.</p>\n",
-                       esc(r.generated_at), r.options.under ? esc(", under " + *r.options.under) : "",
+                       html_escape(r.generated_at), r.options.under ? html_escape(", under " + *r.options.under) : "",
                        r.options.include_proposed ? "accepted and proposed rows" : "accepted rows",
                        r.options.strict_regions ? " (not in this report: --strict-regions)" : "");
     out += "<h2>Coverage heat map</h2>\n" + heat_map(r);
@@ -371,30 +350,30 @@ svg .row.cluster { font-weight: bold; } details { margin: 0.3em 0; }
     for (const auto& f : r.findings) {
         std::string mechs;
         for (const auto& m : f.mechanisms)
-            mechs += (mechs.empty() ? "" : ", ") + esc(m);
+            mechs += (mechs.empty() ? "" : ", ") + html_escape(m);
         out += fmt::format("<tr><td class=\"{0}\">{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td></tr>\n",
-                           esc(f.severity), esc(f.kind), esc(f.node.value_or("(map)")), esc(f.detail), mechs);
+                           html_escape(f.severity), html_escape(f.kind), html_escape(f.node.value_or("(map)")), html_escape(f.detail), mechs);
     }
     out += "</table>\n";
     if (!r.brokers.empty()) {
         out += "<h2>Brokers</h2>\n<table>\n<tr><th>Mechanism</th><th>Betweenness</th></tr>\n";
         for (const auto& b : r.brokers)
-            out += fmt::format("<tr><td>{}</td><td>{:.4f}</td></tr>\n", esc(b.slug), b.betweenness);
+            out += fmt::format("<tr><td>{}</td><td>{:.4f}</td></tr>\n", html_escape(b.slug), b.betweenness);
         out += "</table>\n";
     }
     out += "<h2>Mechanisms by node</h2>\n";
     for (const auto& n : r.nodes) {
-        out += fmt::format("<details id=\"node-{}\"><summary>{} <code>{}</code> ({})</summary>\n", esc(n.code),
-                           esc(n.name), esc(n.code), n.mechanisms);
+        out += fmt::format("<details id=\"node-{}\"><summary>{} <code>{}</code> ({})</summary>\n", html_escape(n.code),
+                           html_escape(n.name), html_escape(n.code), n.mechanisms);
         if (!n.covering.empty()) {
             out += "<table>\n<tr><th>Mechanism</th><th>Scope</th><th>Model</th><th>Centrality</th><th>Source</th></tr>\n";
             for (const auto& slug : n.covering) {
                 const auto& m = r.mechanisms.at(slug);
-                std::string source = m.source_url ? fmt::format("<a href=\"{}\">{}</a>", esc(*m.source_url),
-                                                                esc(m.source_title.value_or(*m.source_url)))
-                                                  : esc(m.source_title.value_or(""));
+                std::string source = m.source_url ? fmt::format("<a href=\"{}\">{}</a>", html_escape(*m.source_url),
+                                                                html_escape(m.source_title.value_or(*m.source_url)))
+                                                  : html_escape(m.source_title.value_or(""));
                 out += fmt::format("<tr><td>{} <code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                                   esc(m.name), esc(m.slug), esc(m.scope), esc(m.model), esc(m.centrality), source);
+                                   html_escape(m.name), html_escape(m.slug), html_escape(m.scope), html_escape(m.model), html_escape(m.centrality), source);
             }
             out += "</table>\n";
         }
@@ -418,4 +397,4 @@ std::string render(const GapReport& report, ReportFormat format, bool colour)
     return {};
 }
 
-} // namespace govmap::graph
+} // namespace govmap::output

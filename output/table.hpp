@@ -5,14 +5,17 @@
 #include <string>
 #include <vector>
 
-namespace govmap::cli {
+namespace govmap::output {
 
 enum class Format { table, json, csv };
 
 Format parse_format(const std::string& name);
 
+/// Only the `keep` columns of `result`, in that order (the table view of a wider result).
+db::Result narrow(const db::Result& result, const std::vector<std::string>& keep);
+
 /// Prints `result` in `format`. A table fits `width` columns: the column
 /// named `shrink` gives way (with an ellipsis) when the rows are too wide.
 void print_result(const db::Result& result, Format format, const std::string& shrink = {}, std::size_t width = 80);
 
-} // namespace govmap::cli
+} // namespace govmap::output

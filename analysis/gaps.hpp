@@ -1,6 +1,7 @@
 #pragma once
-// Gap analysis: coverage counted in SQL (migration 0004), thresholds and the
-// linkage-graph findings applied here.
+// The gap analysis: coverage counted in SQL (migration 0004), the linkage
+// graph's analytics (graph/), and the findings and thresholds applied to
+// them, all read from one snapshot of the map into one GapReport.
 #include "schema/db.hpp"
 
 #include <cstdint>
@@ -8,9 +9,10 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
-namespace govmap::graph {
+namespace govmap::analysis {
 
 struct GapOptions {
     std::optional<std::string> level;   ///< cluster, area or issue; all levels when absent
@@ -52,6 +54,12 @@ struct Broker {
     double betweenness;
 };
 
+/// What the linkage graph says of one mechanism.
+struct MechanismMetrics {
+    double betweenness = 0;
+    bool articulation_point = false;
+};
+
 struct MechanismInfo {
     std::string slug, name, scope, model, centrality, status;
     std::optional<std::string> source_title, source_url;
@@ -71,9 +79,17 @@ struct GapReport {
     std::size_t betweenness_sources = 0;
     std::size_t mechanisms_in_graph = 0;
     std::map<std::string, MechanismInfo> mechanisms;  ///< every covering mechanism, by slug
+    /// Every mechanism of the linkage graph (not only those in scope), by slug:
+    /// what exports attach to mechanism nodes.
+    std::unordered_map<std::string, MechanismMetrics> metrics;
 };
 
-/// Throws std::invalid_argument for an unknown --under code or finding kind.
+/// Analyses the map as the transaction `tx` sees it: coverage, the linkage
+/// graph loaded once, each analytic computed once. Throws
+/// std::invalid_argument for an unknown --under code, level or finding kind.
+GapReport analyse(db::Transaction& tx, const GapOptions& options);
+
+/// The same in a read-only snapshot of its own (REPEATABLE READ READ ONLY).
 GapReport analyse(db::Connection& conn, const GapOptions& options);
 
-} // namespace govmap::graph
+} // namespace govmap::analysis

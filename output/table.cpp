@@ -1,15 +1,36 @@
-#include "cli/table.hpp"
+#include "output/table.hpp"
 
-#include "importer/csv.hpp"
+#include "text/text.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 
-namespace govmap::cli {
+namespace govmap::output {
 
-using importer::csv_field;
+using text::csv_field;
+
+/// Keeps only `keep` columns (the table view of a wider result).
+db::Result narrow(const db::Result& r, const std::vector<std::string>& keep)
+{
+    db::Result out;
+    std::vector<std::size_t> idx;
+    for (const auto& k : keep)
+        for (std::size_t c = 0; c < r.columns.size(); ++c)
+            if (r.columns[c] == k) {
+                idx.push_back(c);
+                out.columns.push_back(k);
+            }
+    for (const auto& row : r.rows) {
+        std::vector<db::Value> cells;
+        for (auto c : idx)
+            cells.push_back(row[c]);
+        out.rows.push_back(std::move(cells));
+    }
+    return out;
+}
+
 
 Format parse_format(const std::string& name)
 {
@@ -46,9 +67,9 @@ void print_result(const db::Result& r, Format format, const std::string& shrink,
     }
     std::vector<std::size_t> w(r.columns.size());
     for (std::size_t c = 0; c < r.columns.size(); ++c) {
-        w[c] = importer::utf8_length(r.columns[c]);
+        w[c] = text::utf8_length(r.columns[c]);
         for (const auto& row : r.rows)
-            w[c] = std::max(w[c], importer::utf8_length(row[c].value_or("")));
+            w[c] = std::max(w[c], text::utf8_length(row[c].value_or("")));
     }
     auto it = std::find(r.columns.begin(), r.columns.end(), shrink);
     if (it != r.columns.end()) {
@@ -62,10 +83,10 @@ void print_result(const db::Result& r, Format format, const std::string& shrink,
     auto line = [&](const std::vector<std::string>& cells) {
         std::string out;
         for (std::size_t c = 0; c < cells.size(); ++c) {
-            std::string cell = importer::utf8_shorten(cells[c], w[c]);
+            std::string cell = text::utf8_shorten(cells[c], w[c]);
             out += cell;
             if (c + 1 < cells.size())
-                out += std::string(w[c] - importer::utf8_length(cell) + 2, ' ');
+                out += std::string(w[c] - text::utf8_length(cell) + 2, ' ');
         }
         fmt::print("{}\n", out);
     };
@@ -82,4 +103,4 @@ void print_result(const db::Result& r, Format format, const std::string& shrink,
     }
 }
 
-} // namespace govmap::cli
+} // namespace govmap::output

@@ -1,6 +1,6 @@
-#include "graph/export_writers.hpp"
+#include "output/writers.hpp"
 
-#include "importer/csv.hpp"
+#include "text/text.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -10,9 +10,10 @@
 #include <map>
 #include <set>
 
-namespace govmap::graph {
+namespace govmap::output {
 
-using importer::csv_field;
+using text::csv_field;
+using text::xml_escape;
 
 namespace {
 
@@ -32,27 +33,6 @@ const char* colour_of(const NodeRecord& n)
 
 int channel(const char* hex, int i) { return std::stoi(std::string(hex + 1 + 2 * i, 2), nullptr, 16); }
 
-/// Escapes for XML element content or attribute values. Line breaks and tabs
-/// become character references in attributes, where parsers would otherwise
-/// turn them into spaces.
-std::string xml(const std::string& text, bool attribute)
-{
-    std::string out;
-    for (char c : xml_safe(text)) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += attribute ? "&quot;" : "\""; break;
-        case '\'': out += attribute ? "&apos;" : "'"; break;
-        case '\n': out += attribute ? "&#10;" : "\n"; break;
-        case '\t': out += attribute ? "&#9;" : "\t"; break;
-        case '\r': out += "&#13;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 const char* graphml_type(AttrType t)
 {
@@ -89,19 +69,19 @@ public:
     }
     void node(const NodeRecord& n) override
     {
-        fmt::print(out_, "    <node id=\"{}\">\n", xml(n.id, true));
+        fmt::print(out_, "    <node id=\"{}\">\n", xml_escape(n.id, true));
         for (std::size_t i = 0; i < n.values.size(); ++i)
             if (n.values[i])
-                fmt::print(out_, "      <data key=\"n{}\">{}</data>\n", i, xml(*n.values[i], false));
+                fmt::print(out_, "      <data key=\"n{}\">{}</data>\n", i, xml_escape(*n.values[i], false));
         fmt::print(out_, "      <data key=\"n_colour\">{}</data>\n    </node>\n", colour_of(n));
     }
     void edge(const EdgeRecord& e) override
     {
-        fmt::print(out_, "    <edge id=\"{}\" source=\"{}\" target=\"{}\">\n", xml(e.id, true), xml(e.source, true),
-                   xml(e.target, true));
+        fmt::print(out_, "    <edge id=\"{}\" source=\"{}\" target=\"{}\">\n", xml_escape(e.id, true), xml_escape(e.source, true),
+                   xml_escape(e.target, true));
         for (std::size_t i = 0; i < e.values.size(); ++i)
             if (e.values[i])
-                fmt::print(out_, "      <data key=\"e{}\">{}</data>\n", i, xml(*e.values[i], false));
+                fmt::print(out_, "      <data key=\"e{}\">{}</data>\n", i, xml_escape(*e.values[i], false));
         out_ << "    </edge>\n";
     }
     void end() override { out_ << "  </graph>\n</graphml>\n"; }
@@ -149,12 +129,12 @@ public:
     void node(const NodeRecord& n) override
     {
         const char* c = colour_of(n);
-        fmt::print(out_, "      <node id=\"{}\" label=\"{}\">\n        <attvalues>\n", xml(n.id, true),
-                   xml(n.label, true));
+        fmt::print(out_, "      <node id=\"{}\" label=\"{}\">\n        <attvalues>\n", xml_escape(n.id, true),
+                   xml_escape(n.label, true));
         for (std::size_t i = 0; i < n.values.size(); ++i)
             if (n.values[i])
                 fmt::print(out_, "          <attvalue for=\"{}\" value=\"{}\"/>\n", node_attrs_[i].name,
-                           xml(*n.values[i], true));
+                           xml_escape(*n.values[i], true));
         // color and size belong to the GEXF 1.3 namespace in its published schema.
         fmt::print(out_,
                    "        </attvalues>\n        <color r=\"{}\" g=\"{}\" b=\"{}\"/>\n"
@@ -165,11 +145,11 @@ public:
     void edge(const EdgeRecord& e) override
     {
         fmt::print(out_, "      <edge id=\"{}\" source=\"{}\" target=\"{}\" label=\"{}\">\n        <attvalues>\n",
-                   xml(e.id, true), xml(e.source, true), xml(e.target, true), xml(e.kind, true));
+                   xml_escape(e.id, true), xml_escape(e.source, true), xml_escape(e.target, true), xml_escape(e.kind, true));
         for (std::size_t i = 0; i < e.values.size(); ++i)
             if (e.values[i])
                 fmt::print(out_, "          <attvalue for=\"{}\" value=\"{}\"/>\n", edge_attrs_[i].name,
-                           xml(*e.values[i], true));
+                           xml_escape(*e.values[i], true));
         out_ << "        </attvalues>\n      </edge>\n";
     }
     void end() override { out_ << "    </edges>\n  </graph>\n</gexf>\n"; }
@@ -405,29 +385,10 @@ private:
 
 } // namespace
 
-std::string xml_safe(const std::string& text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-            continue;
-        // U+FFFE and U+FFFF (EF BF BE / EF BF BF) are not XML characters.
-        if (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
-            (static_cast<unsigned char>(text[i + 2]) == 0xBE || static_cast<unsigned char>(text[i + 2]) == 0xBF)) {
-            i += 2;
-            continue;
-        }
-        out += static_cast<char>(c);
-    }
-    return out;
-}
-
 std::unique_ptr<Writer> graphml_writer(std::ostream& out) { return std::make_unique<GraphML>(out); }
 std::unique_ptr<Writer> gexf_writer(std::ostream& out) { return std::make_unique<Gexf>(out); }
 std::unique_ptr<Writer> dot_writer(std::ostream& out) { return std::make_unique<Dot>(out); }
 std::unique_ptr<Writer> cytoscape_writer(std::ostream& out) { return std::make_unique<Cytoscape>(out); }
 std::unique_ptr<Writer> csv_writer(std::ostream& nodes, std::ostream& edges) { return std::make_unique<Csv>(nodes, edges); }
 
-} // namespace govmap::graph
+} // namespace govmap::output

@@ -2,15 +2,15 @@
 // A gap report as text for a terminal, Markdown for a document, JSON for
 // scripts (docs/gaps.md), CSV (the coverage matrix) or one self-contained HTML
 // file with an SVG heat map.
-#include "graph/gaps.hpp"
+#include "analysis/gaps.hpp"
 
 #include <string>
 
-namespace govmap::graph {
+namespace govmap::output {
 
 enum class ReportFormat { text, markdown, json, csv, html };
 
 /// `colour` adds ANSI colours to the text format only.
-std::string render(const GapReport& report, ReportFormat format, bool colour = false);
+std::string render(const analysis::GapReport& report, ReportFormat format, bool colour = false);
 
-} // namespace govmap::graph
+} // namespace govmap::output

@@ -1,6 +1,7 @@
-#include "graph/gaps.hpp"
+#include "analysis/gaps.hpp"
 
 #include "graph/linkage.hpp"
+#include "text/text.hpp"
 
 #include <fmt/format.h>
 
@@ -9,9 +10,13 @@
 #include <stdexcept>
 #include <unordered_map>
 
-namespace govmap::graph {
+namespace govmap::analysis {
 
 namespace {
+
+using graph::BlockCutTree;
+using graph::Linkage;
+using text::join;
 
 const std::vector<std::string> kinds{"uncovered",          "thin",
                                      "no_global",          "no_multistakeholder",
@@ -35,16 +40,6 @@ std::string now_utc()
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
-}
-
-std::string plural(long n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); }
-
-std::string join(const std::vector<std::string>& items, const char* sep = ", ")
-{
-    std::string out;
-    for (const auto& i : items)
-        out += (out.empty() ? "" : sep) + i;
-    return out;
 }
 
 /// $1 include_proposed, $2 active_only, $3 primary_only.
@@ -195,7 +190,7 @@ void coverage_findings(const GapReport& r, const GapOptions& o, const NameLookup
         }
         if (n.mechanisms < o.min_mechanisms)
             f.add("thin", n.code, "medium",
-                  fmt::format("only {} address {} (fewer than {})", plural(n.mechanisms, "mechanism", "mechanisms"),
+                  fmt::format("only {} address {} (fewer than {})", text::count_of(n.mechanisms, "mechanism", "mechanisms"),
                               n.name, o.min_mechanisms),
                   n.covering);
         if (count("scope", "global") == 0)
@@ -206,7 +201,7 @@ void coverage_findings(const GapReport& r, const GapOptions& o, const NameLookup
         if (count("model", "multistakeholder") == 0)
             f.add("no_multistakeholder", n.code, "medium",
                   fmt::format("none of the {} addressing {} is multistakeholder",
-                              plural(n.mechanisms, "mechanism", "mechanisms"), n.name),
+                              text::count_of(n.mechanisms, "mechanism", "mechanisms"), n.name),
                   n.covering);
         if (count("centrality", "core") == 0)
             f.add("adjacent_only", n.code, "medium",
@@ -243,7 +238,7 @@ void coverage_findings(const GapReport& r, const GapOptions& o, const NameLookup
 
 void graph_findings(GapReport& r, const GapOptions& o, const Linkage& g, Findings& f)
 {
-    auto component = connected_components(g);
+    auto component = graph::connected_components(g);
     BlockCutTree tree(g);
     std::unordered_map<std::string, std::size_t> vertex_of;
     for (std::size_t v = 0; v < g.size(); ++v)
@@ -286,7 +281,7 @@ void graph_findings(GapReport& r, const GapOptions& o, const Linkage& g, Finding
     }
 
     // Deeply nested mechanisms: hard for stakeholders to reach.
-    auto depth = nesting_depth(g);
+    auto depth = graph::nesting_depth(g);
     std::vector<std::vector<std::size_t>> parents(g.size());
     for (const auto& [child, parent] : g.nesting)
         parents[child].push_back(parent);
@@ -308,9 +303,12 @@ void graph_findings(GapReport& r, const GapOptions& o, const Linkage& g, Finding
               {g.slug[v]});
     }
 
-    auto centrality = betweenness(g);
-    r.betweenness_sources = betweenness_sources(g);
+    auto centrality = graph::betweenness(g);
+    r.betweenness_sources = graph::betweenness_sources(g);
     r.mechanisms_in_graph = g.size();
+    r.metrics.reserve(g.size());
+    for (std::size_t v = 0; v < g.size(); ++v)
+        r.metrics.emplace(g.slug[v], MechanismMetrics{centrality[v], tree.is_articulation_point(v)});
     std::vector<std::size_t> order(g.size());
     for (std::size_t v = 0; v < g.size(); ++v)
         order[v] = v;
@@ -330,6 +328,14 @@ const std::vector<std::string>& finding_kinds() { return kinds; }
 
 GapReport analyse(db::Connection& conn, const GapOptions& options)
 {
+    auto tx = conn.begin(db::Isolation::snapshot);
+    GapReport r = analyse(tx, options);
+    tx.commit();
+    return r;
+}
+
+GapReport analyse(db::Transaction& tx, const GapOptions& options)
+{
     GapOptions o = options;
     for (const auto& k : o.kinds)
         if (std::find(kinds.begin(), kinds.end(), k) == kinds.end())
@@ -346,7 +352,6 @@ GapReport analyse(db::Connection& conn, const GapOptions& options)
     std::map<std::string, int> region_depth;
     NameLookup lookup;
     {
-        auto tx = conn.begin(db::Isolation::serializable);
         load_nodes(tx, o, r);
         std::unordered_map<std::int64_t, NodeCoverage*> by_id;
         for (auto& n : r.nodes)
@@ -365,11 +370,10 @@ GapReport analyse(db::Connection& conn, const GapOptions& options)
         for (std::size_t i = 0; i < d.size(); ++i)
             region_depth[d.text(i, "code")] = std::stoi(d.text(i, "depth"));
         lookup = names(tx);
-        tx.commit();
     }
     Findings f(o, r.findings);
     coverage_findings(r, o, lookup, region_depth, f, assessments);
-    graph_findings(r, o, load_linkage(conn, {o.include_proposed, o.active_only}), f);
+    graph_findings(r, o, graph::load_linkage(tx, {o.include_proposed, o.active_only}), f);
     std::stable_sort(r.findings.begin(), r.findings.end(), [](const Finding& a, const Finding& b) {
         if (severity_rank(a.severity) != severity_rank(b.severity))
             return severity_rank(a.severity) < severity_rank(b.severity);
@@ -380,4 +384,4 @@ GapReport analyse(db::Connection& conn, const GapOptions& options)
     return r;
 }
 
-} // namespace govmap::graph
+} // namespace govmap::analysis

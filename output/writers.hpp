@@ -1,6 +1,5 @@
 #pragma once
-// The five export formats, each a writer fed one node or edge at a time
-// (internal to graph/).
+// The five export formats, each a writer fed one node or edge at a time.
 #include "schema/db.hpp"
 
 #include <memory>
@@ -9,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace govmap::graph {
+namespace govmap::output {
 
 enum class AttrType { string, integer, real, boolean };
 
@@ -51,8 +50,4 @@ std::unique_ptr<Writer> dot_writer(std::ostream& out);
 std::unique_ptr<Writer> cytoscape_writer(std::ostream& out);
 std::unique_ptr<Writer> csv_writer(std::ostream& nodes, std::ostream& edges);
 
-/// Text that is valid in XML 1.0: drops the control characters (and U+FFFE,
-/// U+FFFF) that XML cannot carry.
-std::string xml_safe(const std::string& text);
-
-} // namespace govmap::graph
+} // namespace govmap::output

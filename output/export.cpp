@@ -1,0 +1,225 @@
+#include "output/export.hpp"
+
+#include "analysis/gaps.hpp"
+#include "output/writers.hpp"
+#include "vocab/vocabulary.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+namespace govmap::output {
+
+namespace {
+
+/// A node attribute and how to read it from a node.
+struct NodeAttr {
+    Attr attr;
+    db::Value (*get)(const queries::GraphNode&);
+};
+
+db::Value some(const std::string& s) { return s; }
+
+const std::vector<NodeAttr> base_node_attrs{
+    {{"kind", AttrType::string}, [](const queries::GraphNode& n) { return some(n.kind); }},
+    {{"key", AttrType::string}, [](const queries::GraphNode& n) { return some(n.key); }},
+    {{"label", AttrType::string}, [](const queries::GraphNode& n) { return some(n.label); }},
+    {{"level", AttrType::string}, [](const queries::GraphNode& n) { return n.level; }},
+    {{"scope", AttrType::string}, [](const queries::GraphNode& n) { return n.scope; }},
+    {{"model", AttrType::string}, [](const queries::GraphNode& n) { return n.model; }},
+    {{"centrality", AttrType::string}, [](const queries::GraphNode& n) { return n.centrality; }},
+    {{"status", AttrType::string}, [](const queries::GraphNode& n) { return n.status; }},
+    {{"founded", AttrType::integer}, [](const queries::GraphNode& n) { return n.founded; }},
+    {{"url", AttrType::string}, [](const queries::GraphNode& n) { return n.url; }},
+    {{"description", AttrType::string}, [](const queries::GraphNode& n) { return n.description; }},
+    {{"review_status", AttrType::string}, [](const queries::GraphNode& n) { return n.review_status; }},
+};
+
+const std::vector<Attr> edge_attrs{
+    {"kind", AttrType::string},       {"strength", AttrType::string},      {"role", AttrType::string},
+    {"source_url", AttrType::string}, {"review_status", AttrType::string},
+};
+
+/// With gaps, areas carry their coverage counts by these dimension values
+/// (each checked against the vocabulary) and mechanisms their analytics.
+struct GapColumn {
+    std::string dimension, value;
+};
+
+std::vector<GapColumn> gap_count_columns()
+{
+    std::vector<GapColumn> out;
+    for (const auto& v : vocab::get(vocab::mechanism_scope).values)
+        out.push_back({"scope", v});
+    // The two models a gap report turns on; the others are in the report's CSV.
+    for (const char* v : {"multistakeholder", "intergovernmental"}) {
+        if (!vocab::get(vocab::governance_model).contains(v))
+            throw std::logic_error(std::string("model not in the vocabulary: ") + v);
+        out.push_back({"model", v});
+    }
+    for (const auto& v : vocab::get(vocab::centrality).values)
+        out.push_back({"centrality", v});
+    return out;
+}
+
+std::vector<Attr> gap_attrs(const std::vector<GapColumn>& counts)
+{
+    std::vector<Attr> out{{"mechanisms", AttrType::integer}};
+    for (const auto& c : counts)
+        out.push_back({c.dimension + "_" + c.value, AttrType::integer});
+    out.insert(out.end(), {{"gaps", AttrType::string},
+                           {"gap_severity", AttrType::string},
+                           {"betweenness", AttrType::real},
+                           {"articulation_point", AttrType::boolean}});
+    return out;
+}
+
+/// The gap attributes of every area and mechanism node, by node id, in the
+/// order of gap_attrs().
+std::unordered_map<std::string, std::vector<db::Value>> gap_values(const analysis::GapReport& report,
+                                                                   const std::vector<GapColumn>& columns)
+{
+    std::unordered_map<std::string, std::vector<db::Value>> out;
+    std::size_t width = gap_attrs(columns).size();
+    std::map<std::string, std::pair<std::set<std::string>, int>> flags;  // code -> kinds, best severity rank
+    for (const auto& f : report.findings) {
+        if (!f.node)
+            continue;
+        auto& [kinds, severity] = flags.try_emplace(*f.node, std::set<std::string>{}, 3).first->second;
+        kinds.insert(f.kind);
+        severity = std::min(severity, f.severity == "high" ? 0 : f.severity == "medium" ? 1 : 2);
+    }
+    const char* severity_names[] = {"high", "medium", "low", ""};
+    for (const auto& n : report.nodes) {
+        std::vector<db::Value> values{std::to_string(n.mechanisms)};
+        for (const auto& c : columns) {
+            long x = 0;
+            if (auto d = n.counts.find(c.dimension); d != n.counts.end())
+                if (auto it = d->second.find(c.value); it != d->second.end())
+                    x = it->second;
+            values.push_back(std::to_string(x));
+        }
+        std::string gaps, severity;
+        if (auto f = flags.find(n.code); f != flags.end()) {
+            for (const auto& k : f->second.first)
+                gaps += (gaps.empty() ? "" : ",") + k;
+            severity = severity_names[f->second.second];
+        }
+        values.push_back(gaps);
+        values.push_back(severity);
+        values.resize(width);  // no betweenness or articulation for areas
+        out["area:" + n.code] = std::move(values);
+    }
+    for (const auto& [slug, m] : report.metrics) {
+        std::vector<db::Value> values(width);
+        values[width - 2] = fmt::format("{:.17g}", m.betweenness);
+        values[width - 1] = std::string(m.articulation_point ? "true" : "false");
+        out["mechanism:" + slug] = std::move(values);
+    }
+    return out;
+}
+
+std::unique_ptr<Writer> writer_for(ExportFormat format, std::ostream& out, std::ostream* edges_out)
+{
+    switch (format) {
+    case ExportFormat::graphml: return graphml_writer(out);
+    case ExportFormat::gexf: return gexf_writer(out);
+    case ExportFormat::dot: return dot_writer(out);
+    case ExportFormat::cytoscape: return cytoscape_writer(out);
+    case ExportFormat::csv:
+        if (!edges_out)
+            throw std::invalid_argument("the CSV export needs a stream for edges.csv");
+        return csv_writer(out, *edges_out);
+    }
+    throw std::invalid_argument("unknown export format");
+}
+
+} // namespace
+
+ExportCounts export_graph(db::Connection& conn, const ExportOptions& options, ExportFormat format, std::ostream& out,
+                          std::ostream* edges_out)
+{
+    // Temporary tables hold the selection: a writable snapshot.
+    auto tx = conn.begin(db::Isolation::repeatable_read);
+    std::optional<analysis::GapReport> gaps;
+    if (options.with_gaps) {
+        analysis::GapOptions g;
+        g.include_proposed = options.filter.include_proposed;
+        gaps = analysis::analyse(tx, g);
+    }
+    auto counts = export_graph(tx, options, gaps ? &*gaps : nullptr, format, out, edges_out);
+    tx.commit();
+    return counts;
+}
+
+ExportCounts export_graph(db::Transaction& tx, const ExportOptions& options, const analysis::GapReport* gaps,
+                          ExportFormat format, std::ostream& out, std::ostream* edges_out)
+{
+    auto writer = writer_for(format, out, edges_out);
+    auto columns = gap_count_columns();
+    std::vector<Attr> node_attrs;
+    for (const auto& a : base_node_attrs)
+        node_attrs.push_back(a.attr);
+    std::unordered_map<std::string, std::vector<db::Value>> extra;
+    if (options.with_gaps) {
+        if (!gaps)
+            throw std::invalid_argument("an export with gaps needs the gap analysis of its transaction");
+        auto more = gap_attrs(columns);
+        node_attrs.insert(node_attrs.end(), more.begin(), more.end());
+        extra = gap_values(*gaps, columns);
+    }
+
+    ExportCounts counts;
+    bool begun = false;
+    auto begin = [&] {
+        if (!begun)
+            writer->begin(node_attrs, edge_attrs);
+        begun = true;
+    };
+    queries::GraphVisitor visit;
+    visit.node = [&](const queries::GraphNode& row) {
+        begin();
+        NodeRecord n;
+        n.id = row.id;
+        n.kind = row.kind;
+        n.label = row.label;
+        n.level = row.level;
+        n.cluster = row.cluster;
+        n.cluster_label = row.cluster_label;
+        n.size = 4 + 4 * std::sqrt(static_cast<double>(row.weight));
+        for (const auto& a : base_node_attrs)
+            n.values.push_back(a.get(row));
+        if (options.with_gaps) {
+            if (auto it = extra.find(n.id); it != extra.end()) {
+                n.values.insert(n.values.end(), it->second.begin(), it->second.end());
+                n.gap = n.kind == "area" && it->second.front() == std::string("0");
+            } else {
+                n.values.resize(node_attrs.size());
+            }
+        }
+        writer->node(n);
+        ++counts.nodes;
+    };
+    visit.edges_begin = [&] {
+        begin();
+        writer->begin_edges();
+    };
+    visit.edge = [&](const queries::GraphEdge& row) {
+        EdgeRecord e;
+        e.id = row.id;
+        e.kind = row.kind;
+        e.source = row.source;
+        e.target = row.target;
+        e.values = {row.kind, row.strength, row.role, row.source_url, row.review_status};
+        writer->edge(e);
+        ++counts.edges;
+    };
+    queries::read_graph(tx, options.filter, visit);
+    writer->end();
+    return counts;
+}
+
+} // namespace govmap::output

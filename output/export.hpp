@@ -1,0 +1,41 @@
+#pragma once
+// Exports of the map (or a filtered part of it) for the tools people use:
+// GraphML (Gephi, yEd, Cytoscape desktop), GEXF 1.3 (Gephi), Graphviz DOT,
+// Cytoscape.js JSON, and CSV node and edge lists (Gephi). Nodes and edges are
+// streamed from PostgreSQL (queries/graph.hpp) to a writer (output/writers.hpp)
+// as they arrive.
+#include "queries/graph.hpp"
+#include "schema/db.hpp"
+
+#include <ostream>
+
+namespace govmap::analysis {
+struct GapReport;
+}
+
+namespace govmap::output {
+
+enum class ExportFormat { graphml, gexf, dot, cytoscape, csv };
+
+struct ExportOptions {
+    queries::GraphFilter filter;
+    bool with_gaps = false;  ///< coverage counts, gap flags, betweenness
+};
+
+struct ExportCounts {
+    std::size_t nodes = 0, edges = 0;
+};
+
+/// Writes the export to `out` (CSV: nodes.csv to `out`, edges.csv to
+/// `edges_out`), reading the map in one snapshot: with gaps, the analysis and
+/// the export see the same rows. Throws queries::UnknownName for a filter
+/// that names nothing, std::invalid_argument for a missing `edges_out`.
+ExportCounts export_graph(db::Connection& conn, const ExportOptions& options, ExportFormat format, std::ostream& out,
+                          std::ostream* edges_out = nullptr);
+
+/// The same inside the caller's transaction; `gaps` (with_gaps only) must be
+/// the analysis of that same transaction.
+ExportCounts export_graph(db::Transaction& tx, const ExportOptions& options, const analysis::GapReport* gaps,
+                          ExportFormat format, std::ostream& out, std::ostream* edges_out = nullptr);
+
+} // namespace govmap::output

@@ -1,0 +1,29 @@
+#pragma once
+// What the map holds, for people and scripts: the listings behind `govmap
+// list` and one mechanism with everything linked to it (`govmap show`).
+#include "queries/graph.hpp"
+#include "schema/db.hpp"
+
+#include <optional>
+#include <string>
+
+namespace govmap::queries {
+
+enum class Listing { areas, mechanisms, sources };
+
+/// Every area, mechanism or source, or only those under the taxonomy node
+/// `under` (throws UnknownName when no node has that code). Rows are sorted
+/// by their key; every column is text.
+db::Result list(db::Transaction& tx, Listing what, const std::optional<std::string>& under);
+
+/// One mechanism and the rows linked to it, each section sorted.
+struct MechanismDetail {
+    db::Result mechanism;  ///< one row: attributes, review, version, source key
+    db::Result areas, relations, stakeholders, regions, assessments, sources;
+};
+
+/// The mechanism whose slug is `key` (or, failing that, whose acronym or name
+/// is `key`, ignoring case); nullopt when there is none.
+std::optional<MechanismDetail> find_mechanism(db::Transaction& tx, const std::string& key);
+
+} // namespace govmap::queries
