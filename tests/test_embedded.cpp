@@ -1,6 +1,7 @@
 // The embedded default: govmap creates, starts, stops and recovers its own
 // cluster, as root (server as an unprivileged user) and as a normal user.
 #include "schema/db.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -129,10 +130,8 @@ void start_status_stop(const Home& home, const std::string& expected_server_user
 
 TEST_CASE("As root, db start creates a cluster whose server runs as an unprivileged user")
 {
-    if (geteuid() != 0) {
-        WARN("skipped: this test needs root (CI runs as root)");
+    if (!test::require_or_skip(geteuid() == 0, "this test needs root (CI runs as root)"))
         return;
-    }
     Home home;
     start_status_stop(home, "postgres");
 }
@@ -218,10 +217,8 @@ TEST_CASE("db destroy needs --yes and then deletes the cluster")
 
 TEST_CASE("A GOVMAP_HOME that the server's user cannot reach is refused with a clear message")
 {
-    if (geteuid() != 0) {
-        WARN("skipped: only root runs the server as another user");
+    if (!test::require_or_skip(geteuid() == 0, "only root runs the server as another user (CI runs as root)"))
         return;
-    }
     char tmpl[] = "/tmp/govmap-private-XXXXXX";
     fs::path dir = mkdtemp(tmpl);
     fs::permissions(dir, fs::perms(0700), fs::perm_options::replace);

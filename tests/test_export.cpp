@@ -3,6 +3,7 @@
 // Cytoscape.js and Python's csv module.
 #include "output/export.hpp"
 #include "importer/importer.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/tempdb.hpp"
@@ -43,19 +44,16 @@ Shell shell(const std::string& command)
     return r;
 }
 
-bool have(const char* what, const std::string& probe)
+bool have_networkx()
 {
-    if (shell(probe).code == 0)
-        return true;
-    WARN("skipped " << what << ": not available on this machine (" << probe << ")");
-    return false;
+    return test::have_client("networkx 3", "python3 -c 'import networkx; assert int(networkx.__version__[0]) >= 3'",
+                             "python3-networkx is 2.8; the image's python3 has 3.x");
 }
-
-bool have_networkx() { return have("networkx", "python3 -c 'import networkx; assert int(networkx.__version__[0]) >= 3'"); }
 bool have_node_clients()
 {
-    return have("the npm clients", "test -d " + std::string(GOVMAP_SOURCE_DIR) +
-                                       "/tests/node_modules/cytoscape && command -v node");
+    return test::have_client("the npm clients",
+                             "test -d " + std::string(GOVMAP_SOURCE_DIR) + "/tests/node_modules/cytoscape && command -v node",
+                             "npm ci in tests/");
 }
 
 /// Runs a client script and parses what it printed.
@@ -180,7 +178,7 @@ TEST_CASE("GraphML passes the published schema and networkx and graphology read 
 {
     Bundled b;
     auto path = b.exported("graphml");
-    if (have("xmllint", "command -v xmllint"))
+    if (test::have_client("xmllint", "command -v xmllint", "libxml2-utils"))
         CHECK(shell("xmllint --noout --schema " + xsd + "graphml/graphml.xsd " + path).code == 0);
     if (have_networkx()) {
         auto g = python("graphml", path, {"mechanism:igf", "mechanism:interpol", "area:security"});
@@ -203,7 +201,7 @@ TEST_CASE("GEXF 1.3 passes the published schema and networkx and graphology-gexf
 {
     Bundled b;
     auto path = b.exported("gexf");
-    if (have("xmllint", "command -v xmllint"))
+    if (test::have_client("xmllint", "command -v xmllint", "libxml2-utils"))
         CHECK(shell("xmllint --noout --schema " + xsd + "gexf13/gexf.xsd " + path).code == 0);
     if (have_networkx()) {
         auto g = python("gexf", path, {"mechanism:igf", "mechanism:hmrc"});
@@ -227,7 +225,7 @@ TEST_CASE("DOT renders with Graphviz, one node group per node, clusters per taxo
 {
     Bundled b;
     auto path = b.exported("dot");
-    if (have("Graphviz", "command -v dot")) {
+    if (test::have_client("Graphviz", "command -v dot", "graphviz")) {
         auto svg = shell("dot -Tsvg " + path);
         REQUIRE(svg.code == 0);
         std::size_t groups = 0, clusters = 0;
@@ -267,7 +265,7 @@ TEST_CASE("The CSV node and edge lists have the columns Gephi and Kumu expect an
     auto dir = (b.dir.path() / "csv").string();
     auto out = test::run_govmap({"export", "--format", "csv", "--out", dir}, b.env);
     REQUIRE(out.code == 0);
-    if (!have("python3", "command -v python3"))
+    if (!test::have_client("python3", "command -v python3", "python3"))
         return;
     auto g = python("csv", dir, {"mechanism:igf"});
     CHECK(g["nodes"] == b.nodes());
@@ -291,7 +289,7 @@ TEST_CASE("Hostile names and values survive every format as each client reads th
     auto gexf = h.exported("gexf");
     auto dot = h.exported("dot");
     auto cyto = h.exported("cytoscape");
-    if (have("xmllint", "command -v xmllint")) {
+    if (test::have_client("xmllint", "command -v xmllint", "libxml2-utils")) {
         CHECK(shell("xmllint --noout --schema " + xsd + "graphml/graphml.xsd " + graphml).code == 0);
         CHECK(shell("xmllint --noout --schema " + xsd + "gexf13/gexf.xsd " + gexf).code == 0);
     }
@@ -315,7 +313,7 @@ TEST_CASE("Hostile names and values survive every format as each client reads th
         CHECK(d["nodes"] == h.nodes());
         CHECK(dot_label(d["attrs"][id]["label"].get<std::string>()) == xml_name);
     }
-    if (have("Graphviz", "command -v dot")) {
+    if (test::have_client("Graphviz", "command -v dot", "graphviz")) {
         auto svg = shell("dot -Tsvg " + dot);
         CHECK(svg.code == 0);
         // Graphviz draws the emoji and the Arabic text as they are.
@@ -324,7 +322,7 @@ TEST_CASE("Hostile names and values survive every format as each client reads th
     }
     auto dir = (h.dir.path() / "csv").string();
     REQUIRE(test::run_govmap({"export", "--format", "csv", "--out", dir}, h.env).code == 0);
-    if (have("python3", "command -v python3")) {
+    if (test::have_client("python3", "command -v python3", "python3")) {
         auto c = python("csv", dir, {id});
         CHECK(c["attrs"][id]["Label"] == hostile_name);
         CHECK(c["attrs"][id]["Description"] == long_description);

@@ -3,6 +3,7 @@
 // brute-force search for articulation points that separate a set of mechanisms.
 #include "graph/linkage.hpp"
 #include "importer/importer.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/tempdb.hpp"
 
@@ -62,8 +63,8 @@ struct RandomMap {
             conn.in_transaction([](db::Transaction& tx) { tx.exec("CREATE EXTENSION IF NOT EXISTS pgrouting CASCADE"); });
             return true;
         } catch (const db::Error& e) {
-            WARN("skipped: pgRouting is not available here (Debian: postgresql-15-pgrouting): " << e.what());
-            return false;
+            return test::require_or_skip(false, std::string("pgRouting is not available (postgresql-15-pgrouting): ") +
+                                                    e.what());
         }
     }
 };
@@ -149,10 +150,8 @@ TEST_CASE("Betweenness centrality agrees with networkx")
         if (rc == 0)
             break;
     }
-    if (rc != 0) {
-        WARN("skipped: networkx is not available (Debian: python3-networkx)");
+    if (!test::require_or_skip(rc == 0, "networkx is not available (python3-networkx)"))
         return;
-    }
     auto theirs = nlohmann::json::parse(std::ifstream(out_file));
     auto ours = graph::betweenness(m.g);
     REQUIRE(theirs.size() == m.g.size());

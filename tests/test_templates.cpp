@@ -1,5 +1,6 @@
 // The documented templates import as documented, and the JSON template
 // satisfies the published JSON Schema.
+#include "tests/support/skip.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/tempdb.hpp"
@@ -63,10 +64,8 @@ TEST_CASE("The JSON template satisfies docs/import.schema.json")
             validator = py;
             break;
         }
-    if (validator.empty()) {
-        WARN("skipped: no Python jsonschema module (Debian: python3-jsonschema)");
+    if (!test::require_or_skip(!validator.empty(), "no Python jsonschema module (python3-jsonschema)"))
         return;
-    }
     std::string cmd = validator + " -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
                                   "json.load(open(sys.argv[2])))' " +
                       templates + "map.json " + GOVMAP_SOURCE_DIR + "/docs/import.schema.json";
