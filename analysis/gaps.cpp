@@ -18,12 +18,10 @@ using graph::BlockCutTree;
 using graph::Linkage;
 using text::join;
 
-const std::vector<std::string> kinds{"uncovered",          "thin",
-                                     "no_global",          "no_multistakeholder",
-                                     "adjacent_only",      "region_missing",
-                                     "stakeholder_missing", "single_point_of_failure",
-                                     "fragmented",         "deep_nesting",
-                                     "low_assessment"};
+const std::vector<std::string> kinds{
+    "uncovered",     "thin",           "no_global",           "no_multistakeholder",
+    "adjacent_only", "region_missing", "stakeholder_missing", "single_point_of_failure",
+    "fragmented",    "deep_nesting",   "low_assessment"};
 
 int severity_rank(const std::string& s) { return s == "high" ? 0 : s == "medium" ? 1 : 2; }
 
@@ -101,23 +99,27 @@ void load_dimensions(db::Transaction& tx, const GapOptions& o, GapReport& r,
     }
     if (r.heat_regions.empty())
         r.heat_regions = r.regions;
-    auto groups = tx.exec("SELECT code FROM stakeholder_group WHERE review_counts(review_status, $1::boolean) ORDER BY id",
-                          {switches(o)[0]});
+    auto groups =
+        tx.exec("SELECT code FROM stakeholder_group WHERE review_counts(review_status, $1::boolean) ORDER BY id",
+                {switches(o)[0]});
     for (std::size_t i = 0; i < groups.size(); ++i)
         r.stakeholder_groups.push_back(groups.text(i, "code"));
 
     db::Params p = switches(o);
     p.push_back(o.strict_regions ? "true" : "false");
     auto by_region = tx.exec("SELECT area_id, region_code, mechanisms "
-                             "FROM coverage_by_region($1::boolean, $2::boolean, $4::boolean, $3::boolean)", p);
+                             "FROM coverage_by_region($1::boolean, $2::boolean, $4::boolean, $3::boolean)",
+                             p);
     for (std::size_t i = 0; i < by_region.size(); ++i)
         if (auto it = by_id.find(std::stoll(by_region.text(i, "area_id"))); it != by_id.end())
             it->second->counts["region"][by_region.text(i, "region_code")] = std::stol(by_region.text(i, "mechanisms"));
-    auto by_group = tx.exec("SELECT area_id, group_code, mechanisms FROM coverage_by_stakeholder($1::boolean, $2::boolean, $3::boolean)",
-                            switches(o));
+    auto by_group = tx.exec(
+        "SELECT area_id, group_code, mechanisms FROM coverage_by_stakeholder($1::boolean, $2::boolean, $3::boolean)",
+        switches(o));
     for (std::size_t i = 0; i < by_group.size(); ++i)
         if (auto it = by_id.find(std::stoll(by_group.text(i, "area_id"))); it != by_id.end())
-            it->second->counts["stakeholder"][by_group.text(i, "group_code")] = std::stol(by_group.text(i, "mechanisms"));
+            it->second->counts["stakeholder"][by_group.text(i, "group_code")] =
+                std::stol(by_group.text(i, "mechanisms"));
 
     auto covering = tx.exec(R"(
         SELECT cm.area_id, m.slug FROM covering_mechanisms($1::boolean, $2::boolean, $3::boolean) cm
@@ -134,9 +136,9 @@ void load_dimensions(db::Transaction& tx, const GapOptions& o, GapReport& r,
          WHERE m.id IN (SELECT mechanism_id FROM covering_mechanisms($1::boolean, $2::boolean, $3::boolean)))",
                         switches(o));
     for (std::size_t i = 0; i < info.size(); ++i)
-        r.mechanisms[info.text(i, "slug")] =
-            MechanismInfo{info.text(i, "slug"), info.text(i, "name"), info.text(i, "scope"), info.text(i, "model"),
-                          info.text(i, "centrality"), info.text(i, "status"), info.at(i, "title"), info.at(i, "url")};
+        r.mechanisms[info.text(i, "slug")] = MechanismInfo{
+            info.text(i, "slug"),       info.text(i, "name"),   info.text(i, "scope"), info.text(i, "model"),
+            info.text(i, "centrality"), info.text(i, "status"), info.at(i, "title"),   info.at(i, "url")};
 }
 
 struct NameLookup {
@@ -190,8 +192,8 @@ void coverage_findings(const GapReport& r, const GapOptions& o, const NameLookup
         }
         if (n.mechanisms < o.min_mechanisms)
             f.add("thin", n.code, "medium",
-                  fmt::format("only {} address {} (fewer than {})", text::count_of(n.mechanisms, "mechanism", "mechanisms"),
-                              n.name, o.min_mechanisms),
+                  fmt::format("only {} address {} (fewer than {})",
+                              text::count_of(n.mechanisms, "mechanism", "mechanisms"), n.name, o.min_mechanisms),
                   n.covering);
         if (count("scope", "global") == 0)
             f.add("no_global", n.code, "medium",
@@ -293,8 +295,9 @@ void graph_findings(GapReport& r, const GapOptions& o, const Linkage& g, Finding
             continue;
         std::vector<std::string> chain;
         for (std::size_t at = v; !parents[at].empty();) {
-            at = *std::max_element(parents[at].begin(), parents[at].end(),
-                                   [&](std::size_t a, std::size_t b) { return depth[a] < depth[b] || (depth[a] == depth[b] && g.slug[a] > g.slug[b]); });
+            at = *std::max_element(parents[at].begin(), parents[at].end(), [&](std::size_t a, std::size_t b) {
+                return depth[a] < depth[b] || (depth[a] == depth[b] && g.slug[a] > g.slug[b]);
+            });
             chain.push_back(g.slug[at]);
         }
         f.add("deep_nesting", std::nullopt, "low",
@@ -322,7 +325,7 @@ void graph_findings(GapReport& r, const GapOptions& o, const Linkage& g, Finding
     }
 }
 
-} // namespace
+}  // namespace
 
 const std::vector<std::string>& finding_kinds() { return kinds; }
 
@@ -365,8 +368,9 @@ GapReport analyse(db::Transaction& tx, const GapOptions& options)
         for (std::size_t i = 0; i < a.size(); ++i)
             assessments.emplace_back(a.text(i, "code"), a.text(i, "principle"), std::stol(a.text(i, "assessed")),
                                      std::stoi(a.text(i, "best_score")));
-        auto d = tx.exec("SELECT r.code, max(c.depth) AS depth FROM region r JOIN region_closure c ON c.descendant_id = r.id "
-                         "GROUP BY r.code");
+        auto d = tx.exec(
+            "SELECT r.code, max(c.depth) AS depth FROM region r JOIN region_closure c ON c.descendant_id = r.id "
+            "GROUP BY r.code");
         for (std::size_t i = 0; i < d.size(); ++i)
             region_depth[d.text(i, "code")] = std::stoi(d.text(i, "depth"));
         lookup = names(tx);
@@ -384,4 +388,4 @@ GapReport analyse(db::Transaction& tx, const GapOptions& options)
     return r;
 }
 
-} // namespace govmap::analysis
+}  // namespace govmap::analysis

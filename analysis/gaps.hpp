@@ -15,17 +15,17 @@
 namespace govmap::analysis {
 
 struct GapOptions {
-    std::optional<std::string> level;   ///< cluster, area or issue; all levels when absent
-    std::optional<std::string> under;   ///< a taxonomy node and everything below it
-    bool by_region = false;             ///< report region_missing
-    bool strict_regions = false;        ///< global mechanisms do not count for every region
+    std::optional<std::string> level;  ///< cluster, area or issue; all levels when absent
+    std::optional<std::string> under;  ///< a taxonomy node and everything below it
+    bool by_region = false;            ///< report region_missing
+    bool strict_regions = false;       ///< global mechanisms do not count for every region
     bool include_proposed = false;
     bool active_only = false;
-    bool primary_only = false;          ///< count only primary mechanism-area links
-    int min_mechanisms = 2;             ///< thin: fewer than this many mechanisms
-    int max_depth = 3;                  ///< deep_nesting: this many levels down or more
-    std::set<std::string> kinds;        ///< empty: every kind
-    std::size_t brokers = 10;           ///< how many brokers to list
+    bool primary_only = false;    ///< count only primary mechanism-area links
+    int min_mechanisms = 2;       ///< thin: fewer than this many mechanisms
+    int max_depth = 3;            ///< deep_nesting: this many levels down or more
+    std::set<std::string> kinds;  ///< empty: every kind
+    std::size_t brokers = 10;     ///< how many brokers to list
 };
 
 /// Finding kinds in report order; severity rules in docs/gaps.md.
@@ -68,11 +68,11 @@ struct MechanismInfo {
 struct GapReport {
     std::string generated_at;  ///< UTC, ISO 8601
     GapOptions options;
-    std::vector<std::string> regions;          ///< region codes, tree order
-    std::vector<std::string> heat_regions;     ///< the regions shown as heat-map columns
+    std::vector<std::string> regions;       ///< region codes, tree order
+    std::vector<std::string> heat_regions;  ///< the regions shown as heat-map columns
     std::vector<std::string> stakeholder_groups;
-    std::vector<NodeCoverage> nodes;           ///< taxonomy order
-    std::vector<Finding> findings;             ///< severity, kind, node order
+    std::vector<NodeCoverage> nodes;  ///< taxonomy order
+    std::vector<Finding> findings;    ///< severity, kind, node order
     std::vector<Broker> brokers;
     /// Betweenness is exact when this equals the number of mechanisms, else
     /// estimated from this many sources (see graph/linkage.hpp).
@@ -92,4 +92,4 @@ GapReport analyse(db::Transaction& tx, const GapOptions& options);
 /// The same in a read-only snapshot of its own (REPEATABLE READ READ ONLY).
 GapReport analyse(db::Connection& conn, const GapOptions& options);
 
-} // namespace govmap::analysis
+}  // namespace govmap::analysis

@@ -5,10 +5,10 @@
 //   export      govmap export GraphML of the whole map       vs  raw COPY out of graph_node/graph_edge
 //   gaps        gap analysis of the whole map                vs  loading the linkage graph alone
 // Usage: pg_virtualenv build/bench/govmap_bench [N]   (database from the PG* environment)
-#include "output/export.hpp"
 #include "analysis/gaps.hpp"
 #include "graph/linkage.hpp"
 #include "importer/importer.hpp"
+#include "output/export.hpp"
 #include "schema/migrate.hpp"
 
 #include <fmt/format.h>
@@ -54,7 +54,7 @@ void report(const char* what, double t, const char* baseline, double b)
     fmt::print("{:<10} {:>7.3f} s  {:<42} {:>7.3f} s  ratio {:>6.2f}\n", what, t, baseline, b, t / b);
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -77,11 +77,13 @@ int main(int argc, char** argv)
     std::vector<std::vector<db::Value>> raw_relations;
     for (int i = 1; i < n; ++i) {
         // A tree: each mechanism links to one with a smaller number, spread out.
-        std::string from = "m-" + std::to_string(i), to = "m-" + std::to_string((i * 7919L) % i == 0 ? i - 1 : (i * 7919L) % i);
+        std::string from = "m-" + std::to_string(i),
+                    to = "m-" + std::to_string((i * 7919L) % i == 0 ? i - 1 : (i * 7919L) % i);
         relations += from + ",cooperates_with," + to + "\n";
         raw_relations.push_back({from, std::string("cooperates_with"), to});
     }
-    std::vector<importer::InputFile> files{{"mechanisms.csv", mechanisms, {}, {}}, {"relations.csv", relations, {}, {}}};
+    std::vector<importer::InputFile> files{{"mechanisms.csv", mechanisms, {}, {}},
+                                           {"relations.csv", relations, {}, {}}};
     importer::Options options;
     options.contributor = "bench";
     fmt::print("govmap benchmark: {} mechanisms, {} relations\n\n", n, n - 1);
@@ -94,9 +96,11 @@ int main(int argc, char** argv)
         vacuum();
     };
     double copy = median3(
-        [&] { exec(conn, "DROP TABLE IF EXISTS raw_m; DROP TABLE IF EXISTS raw_r; "
-                         "CREATE TABLE raw_m (slug text, name text, kind text, scope text, model text, founded text); "
-                         "CREATE TABLE raw_r (f text, k text, t text)"); },
+        [&] {
+            exec(conn, "DROP TABLE IF EXISTS raw_m; DROP TABLE IF EXISTS raw_r; "
+                       "CREATE TABLE raw_m (slug text, name text, kind text, scope text, model text, founded text); "
+                       "CREATE TABLE raw_r (f text, k text, t text)");
+        },
         [&] {
             conn.in_transaction([&](db::Transaction& tx) {
                 auto w = tx.copy_in("raw_m", {"slug", "name", "kind", "scope", "model", "founded"});
@@ -132,17 +136,20 @@ int main(int argc, char** argv)
     report("re-import", reimport, "first import", import);
 
     vacuum();
-    double copy_out = median3([] {}, [&] {
-        conn.in_transaction([&](db::Transaction& tx) {
-            std::size_t rows = 0;
-            tx.copy_out("SELECT * FROM graph_node", [&](const std::vector<db::Value>&) { ++rows; });
-            tx.copy_out("SELECT * FROM graph_edge", [&](const std::vector<db::Value>&) { ++rows; });
-        });
-    });
-    double exported = median3([] {}, [&] {
-        std::ofstream out("/dev/null");
-        output::export_graph(conn, {}, output::ExportFormat::graphml, out);
-    });
+    double copy_out =
+        median3([] {},
+                [&] {
+                    conn.in_transaction([&](db::Transaction& tx) {
+                        std::size_t rows = 0;
+                        tx.copy_out("SELECT * FROM graph_node", [&](const std::vector<db::Value>&) { ++rows; });
+                        tx.copy_out("SELECT * FROM graph_edge", [&](const std::vector<db::Value>&) { ++rows; });
+                    });
+                });
+    double exported = median3([] {},
+                              [&] {
+                                  std::ofstream out("/dev/null");
+                                  output::export_graph(conn, {}, output::ExportFormat::graphml, out);
+                              });
     report("export", exported, "raw COPY out of graph_node and graph_edge", copy_out);
 
     double load = median3([] {}, [&] { graph::load_linkage(conn, {}); });

@@ -11,7 +11,10 @@ namespace {
 
 embedded::Cluster cluster() { return embedded::Cluster(embedded::default_layout()); }
 
-void print_field(const char* name, const std::string& value) { fmt::print("{:<14}{}\n", std::string(name) + ":", value); }
+void print_field(const char* name, const std::string& value)
+{
+    fmt::print("{:<14}{}\n", std::string(name) + ":", value);
+}
 
 /// Server version and schema version of a reachable database.
 void print_database_fields(db::Connection& conn)
@@ -53,7 +56,7 @@ void status(const Context& ctx)
     }
 }
 
-} // namespace
+}  // namespace
 
 void add_db_commands(CLI::App& app, Context& ctx)
 {
@@ -78,7 +81,8 @@ void add_db_commands(CLI::App& app, Context& ctx)
     db->add_subcommand("stop", "Stop the embedded cluster's server")->callback([&ctx] {
         ctx.action = [&ctx] {
             bool was_running = cluster().stop();
-            ctx.info(was_running ? "the embedded database server stopped" : "the embedded database server was not running");
+            ctx.info(was_running ? "the embedded database server stopped"
+                                 : "the embedded database server was not running");
         };
     });
 
@@ -113,4 +117,4 @@ void add_db_commands(CLI::App& app, Context& ctx)
     });
 }
 
-} // namespace govmap::cli
+}  // namespace govmap::cli

@@ -59,7 +59,7 @@ private:
     bool done_ = false;
 };
 
-} // namespace
+}  // namespace
 
 void add_export_command(CLI::App& app, Context& ctx)
 {
@@ -77,7 +77,8 @@ void add_export_command(CLI::App& app, Context& ctx)
     cmd->add_option("--scope", scopes, "Only mechanisms of these scopes (global, regional, national)")->delimiter(',');
     cmd->add_option("--model", models, "Only mechanisms of these governance models")->delimiter(',');
     cmd->add_option("--region", region, "Only mechanisms operating in this region or inside it")->type_name("CODE");
-    cmd->add_option("--kinds", kinds, "Node kinds: mechanism, area, stakeholder, region (default: all)")->delimiter(',');
+    cmd->add_option("--kinds", kinds, "Node kinds: mechanism, area, stakeholder, region (default: all)")
+        ->delimiter(',');
     cmd->add_option("--relations", relations,
                     "Edge kinds: part_of, reports_to, feeds_into, cooperates_with, convened_by, succeeded_by, "
                     "addresses, involves, operates_in, within (default: all)")
@@ -99,11 +100,11 @@ void add_export_command(CLI::App& app, Context& ctx)
             o.filter.relations = split(relations);
             o.filter.include_proposed = include_proposed;
             o.with_gaps = with_gaps;
-            output::ExportFormat f = format == "graphml"   ? output::ExportFormat::graphml
-                                    : format == "gexf"    ? output::ExportFormat::gexf
-                                    : format == "dot"     ? output::ExportFormat::dot
-                                    : format == "cytoscape" ? output::ExportFormat::cytoscape
-                                                          : output::ExportFormat::csv;
+            output::ExportFormat f = format == "graphml"     ? output::ExportFormat::graphml
+                                     : format == "gexf"      ? output::ExportFormat::gexf
+                                     : format == "dot"       ? output::ExportFormat::dot
+                                     : format == "cytoscape" ? output::ExportFormat::cytoscape
+                                                             : output::ExportFormat::csv;
             auto conn = ctx.connect();
             output::ExportCounts counts;
             try {
@@ -134,4 +135,4 @@ void add_export_command(CLI::App& app, Context& ctx)
     });
 }
 
-} // namespace govmap::cli
+}  // namespace govmap::cli

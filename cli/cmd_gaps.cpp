@@ -26,7 +26,8 @@ void add_gaps_command(CLI::App& app, Context& ctx)
         ->check(CLI::IsMember({"cluster", "area", "issue"}));
     cmd->add_option("--under", under, "Only this taxonomy node and what lies under it")->type_name("CODE");
     cmd->add_flag("--by-region", o.by_region, "Report each region with no mechanism for a node (region_missing)");
-    cmd->add_flag("--strict-regions", o.strict_regions, "With --by-region: a global mechanism does not count for every region");
+    cmd->add_flag("--strict-regions", o.strict_regions,
+                  "With --by-region: a global mechanism does not count for every region");
     cmd->add_flag("--include-proposed", o.include_proposed, "Count proposed rows as well as accepted ones");
     cmd->add_flag("--active-only", o.active_only, "Count only mechanisms whose status is active");
     cmd->add_flag("--primary-only", o.primary_only,
@@ -39,12 +40,16 @@ void add_gaps_command(CLI::App& app, Context& ctx)
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     cmd->add_option("--brokers", o.brokers, "How many brokers (by betweenness) to list")->capture_default_str();
-    cmd->add_option("--kinds", kinds, "Only these finding kinds, comma-separated: " + [] {
-        std::string all;
-        for (const auto& k : analysis::finding_kinds())
-            all += (all.empty() ? "" : ", ") + k;
-        return all;
-    }())->type_name("K1,K2");
+    cmd->add_option(
+           "--kinds", kinds,
+           "Only these finding kinds, comma-separated: " +
+               [] {
+                   std::string all;
+                   for (const auto& k : analysis::finding_kinds())
+                       all += (all.empty() ? "" : ", ") + k;
+                   return all;
+               }())
+        ->type_name("K1,K2");
     cmd->footer("Severity rules and the JSON structure: docs/gaps.md. Text output is coloured only on a terminal "
                 "and never when NO_COLOR is set.");
     cmd->callback([&ctx] {
@@ -65,10 +70,10 @@ void add_gaps_command(CLI::App& app, Context& ctx)
                 throw Failure(exit_usage, e.what());
             }
             output::ReportFormat f = format == "markdown" ? output::ReportFormat::markdown
-                                    : format == "json"   ? output::ReportFormat::json
-                                    : format == "csv"    ? output::ReportFormat::csv
-                                    : format == "html"   ? output::ReportFormat::html
-                                                         : output::ReportFormat::text;
+                                     : format == "json"   ? output::ReportFormat::json
+                                     : format == "csv"    ? output::ReportFormat::csv
+                                     : format == "html"   ? output::ReportFormat::html
+                                                          : output::ReportFormat::text;
             if (!out_path.empty()) {
                 std::ofstream file(out_path, std::ios::binary);
                 file << output::render(report, f, false);
@@ -83,4 +88,4 @@ void add_gaps_command(CLI::App& app, Context& ctx)
     });
 }
 
-} // namespace govmap::cli
+}  // namespace govmap::cli

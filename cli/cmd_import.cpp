@@ -57,8 +57,7 @@ void report(const Context& ctx, const importer::Report& r, const std::string& fo
             fmt::print(stderr, "{}: {}\n", p.where, p.message);
     }
     if (!r.problems.empty())
-        throw Failure(exit_invalid_input,
-                      fmt::format("{} problem(s) found; nothing was imported", r.problems.size()));
+        throw Failure(exit_invalid_input, fmt::format("{} problem(s) found; nothing was imported", r.problems.size()));
     if (format == "json" || ctx.quiet)
         return;
     Counts total;
@@ -111,13 +110,15 @@ importer::Options options_from(const ImportFlags& f, const std::string& default_
     return o;
 }
 
-} // namespace
+}  // namespace
 
 void add_import_commands(CLI::App& app, Context& ctx)
 {
     static ImportFlags imp;
     auto* cmd = app.add_subcommand("import", "Import areas, mechanisms, links and sources from CSV or JSON files");
-    cmd->add_option("files", imp.files, "CSV or JSON files (see docs/import-format.md)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("files", imp.files, "CSV or JSON files (see docs/import-format.md)")
+        ->required()
+        ->check(CLI::ExistingFile);
     cmd->add_option("--format", imp.format,
                     "Summary format (text or json); csv or spreadsheet instead force the input layout")
         ->check(CLI::IsMember({"text", "json", "csv", "spreadsheet"}))
@@ -163,7 +164,9 @@ void add_import_commands(CLI::App& app, Context& ctx)
 
     static ImportFlags sd;
     auto* seed = app.add_subcommand("seed", "Load the bundled map (seed/*.csv) with the importer; idempotent");
-    seed->add_option("--format", sd.format, "Summary format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    seed->add_option("--format", sd.format, "Summary format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
     add_common(seed, sd);
     seed->callback([&ctx] {
         ctx.action = [&ctx] {
@@ -176,4 +179,4 @@ void add_import_commands(CLI::App& app, Context& ctx)
     });
 }
 
-} // namespace govmap::cli
+}  // namespace govmap::cli

@@ -48,7 +48,9 @@ void add_list_commands(CLI::App& app, Context& ctx)
     static std::string key, show_format = "text";
     auto* cmd = app.add_subcommand("show", "Show one mechanism: attributes, areas, relations both ways, sources");
     cmd->add_option("mechanism", key, "Slug, acronym or name")->required();
-    cmd->add_option("--format", show_format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    cmd->add_option("--format", show_format, "Output format")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
             auto conn = ctx.connect();
@@ -57,9 +59,9 @@ void add_list_commands(CLI::App& app, Context& ctx)
             if (!detail)
                 throw Failure(exit_invalid_input, "no mechanism '" + key + "' (see `govmap list mechanisms`)");
             fmt::print("{}", output::render_mechanism(*detail, show_format == "json" ? output::MechanismFormat::json
-                                                                                    : output::MechanismFormat::text));
+                                                                                     : output::MechanismFormat::text));
         };
     });
 }
 
-} // namespace govmap::cli
+}  // namespace govmap::cli

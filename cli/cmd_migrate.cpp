@@ -32,4 +32,4 @@ void add_migrate_command(CLI::App& app, Context& ctx)
     });
 }
 
-} // namespace govmap::cli
+}  // namespace govmap::cli

@@ -14,4 +14,4 @@ void add_list_commands(CLI::App& app, Context& ctx);
 void add_gaps_command(CLI::App& app, Context& ctx);
 void add_export_command(CLI::App& app, Context& ctx);
 
-} // namespace govmap::cli
+}  // namespace govmap::cli

@@ -13,8 +13,9 @@ db::Connection Context::connect(bool require_current_schema) const
         cluster.ensure_running([this](const std::string& m) { info("{}", m); });
         debug("using the embedded database {}", cluster.uri());
         db::Connection conn(cluster.uri());
-        schema::migrate(conn, schema::embedded_migrations(),
-                        [this](const schema::Migration& m) { info("applying migration {:04d}_{}", m.version, m.name); });
+        schema::migrate(conn, schema::embedded_migrations(), [this](const schema::Migration& m) {
+            info("applying migration {:04d}_{}", m.version, m.name);
+        });
         return conn;
     }
     debug("using the database from {}: {}", db::origin_name(t.origin), db::describe_conninfo(t.conninfo));
@@ -30,4 +31,4 @@ db::Connection Context::connect(bool require_current_schema) const
     return conn;
 }
 
-} // namespace govmap::cli
+}  // namespace govmap::cli

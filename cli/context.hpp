@@ -16,10 +16,10 @@ namespace govmap::cli {
 /// Documented in README.md and `govmap --help`.
 enum Exit : int {
     exit_ok = 0,
-    exit_failure = 1,       ///< runtime or database error
-    exit_usage = 2,         ///< bad command line
-    exit_invalid_input = 3, ///< input files or values rejected
-    exit_conflict = 4,      ///< the database disagrees (schema newer than govmap, edited migration, ...)
+    exit_failure = 1,        ///< runtime or database error
+    exit_usage = 2,          ///< bad command line
+    exit_invalid_input = 3,  ///< input files or values rejected
+    exit_conflict = 4,       ///< the database disagrees (schema newer than govmap, edited migration, ...)
 };
 
 /// An error that ends the command with a given exit code and message.
@@ -43,16 +43,18 @@ struct Context {
     /// migrated when `require_current_schema` is set.
     db::Connection connect(bool require_current_schema = true) const;
 
-    template <typename... Args> void info(fmt::format_string<Args...> f, Args&&... args) const
+    template <typename... Args>
+    void info(fmt::format_string<Args...> f, Args&&... args) const
     {
         if (!quiet)
             fmt::print(stderr, "{}\n", fmt::format(f, std::forward<Args>(args)...));
     }
-    template <typename... Args> void debug(fmt::format_string<Args...> f, Args&&... args) const
+    template <typename... Args>
+    void debug(fmt::format_string<Args...> f, Args&&... args) const
     {
         if (verbose && !quiet)
             fmt::print(stderr, "{}\n", fmt::format(f, std::forward<Args>(args)...));
     }
 };
 
-} // namespace govmap::cli
+}  // namespace govmap::cli

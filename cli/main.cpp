@@ -25,7 +25,7 @@ PGDATABASE, PGSERVICE, ...) when any is set, else govmap's embedded cluster
 under ${GOVMAP_HOME:-${XDG_DATA_HOME:-~/.local/share}/govmap} (as root:
 /var/lib/govmap), created and started on first use.)";
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -35,9 +35,8 @@ int main(int argc, char** argv)
                  "find the gaps.",
                  "govmap"};
     app.footer(exit_codes_help);
-    app.set_version_flag("--version",
-                         std::string("govmap ") + GOVMAP_VERSION + " (schema " +
-                             std::to_string(schema::embedded_migrations().back().version) + ")");
+    app.set_version_flag("--version", std::string("govmap ") + GOVMAP_VERSION + " (schema " +
+                                          std::to_string(schema::embedded_migrations().back().version) + ")");
     app.add_option("--db", ctx.db_flag, "PostgreSQL URI or key=value conninfo (overrides GOVMAP_DB and PG*)")
         ->type_name("URI");
     app.add_flag("-v,--verbose", ctx.verbose, "Say more about what happens (on stderr)");

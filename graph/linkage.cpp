@@ -35,7 +35,7 @@ std::string counted(const char* m, const LoadOptions& o)
     return where;
 }
 
-} // namespace
+}  // namespace
 
 Linkage load_linkage(db::Transaction& tx, const LoadOptions& options)
 {
@@ -50,8 +50,9 @@ Linkage load_linkage(db::Transaction& tx, const LoadOptions& options)
     std::set<std::pair<std::size_t, std::size_t>> seen;
     tx.copy_out("SELECT r.from_id, r.to_id, r.kind FROM mechanism_relation r "
                 "JOIN mechanism f ON f.id = r.from_id JOIN mechanism m ON m.id = r.to_id "
-                "WHERE r.review_status IN " + statuses + " AND " + counted("f", options) + " AND " +
-                    counted("m", options) + " ORDER BY r.from_id, r.to_id, r.kind",
+                "WHERE r.review_status IN " +
+                    statuses + " AND " + counted("f", options) + " AND " + counted("m", options) +
+                    " ORDER BY r.from_id, r.to_id, r.kind",
                 [&](const std::vector<db::Value>& row) {
                     std::size_t a = g.vertex.at(std::stoll(*row[0]));
                     std::size_t b = g.vertex.at(std::stoll(*row[1]));
@@ -131,7 +132,7 @@ std::vector<double> sampled_dependencies(const Linkage& g, const std::vector<std
     return total;
 }
 
-} // namespace
+}  // namespace
 
 std::vector<double> sampled_betweenness(const Linkage& g, const std::vector<std::size_t>& sources)
 {
@@ -161,8 +162,8 @@ std::vector<double> betweenness(const Linkage& g, std::size_t sources)
     }
     Undirected u = to_boost(g);
     std::vector<double> centrality(g.size(), 0.0);
-    boost::brandes_betweenness_centrality(
-        u, boost::centrality_map(boost::make_iterator_property_map(centrality.begin(), boost::get(boost::vertex_index, u))));
+    boost::brandes_betweenness_centrality(u, boost::centrality_map(boost::make_iterator_property_map(
+                                                 centrality.begin(), boost::get(boost::vertex_index, u))));
     // On an undirected graph Boost sums over unordered pairs; networkx
     // normalises by the number of pairs that exclude v, (n-1)(n-2)/2.
     if (n > 2)
@@ -304,4 +305,4 @@ std::vector<std::size_t> BlockCutTree::separating(const std::vector<std::size_t>
     return result;
 }
 
-} // namespace govmap::graph
+}  // namespace govmap::graph

@@ -18,8 +18,8 @@ struct LoadOptions {
 };
 
 struct Linkage {
-    std::vector<std::int64_t> id;    ///< vertex -> mechanism id
-    std::vector<std::string> slug;   ///< vertex -> mechanism slug
+    std::vector<std::int64_t> id;                          ///< vertex -> mechanism id
+    std::vector<std::string> slug;                         ///< vertex -> mechanism slug
     std::unordered_map<std::int64_t, std::size_t> vertex;  ///< mechanism id -> vertex
     /// Undirected linkage: one edge per linked pair, whatever the relation kinds.
     std::vector<std::pair<std::size_t, std::size_t>> links;
@@ -87,4 +87,4 @@ private:
     std::vector<std::size_t> cut_vertex_of_;          ///< tree node -> vertex, or none for blocks
 };
 
-} // namespace govmap::graph
+}  // namespace govmap::graph

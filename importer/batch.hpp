@@ -11,10 +11,10 @@ namespace govmap::importer {
 
 struct Row {
     std::string file;
-    std::string loc;                   ///< "12" (CSV line) or "/mechanisms/3" (JSON pointer)
-    std::vector<db::Value> values;     ///< by field of the record type
-    std::vector<bool> present;         ///< the field was a column (or JSON key) of the input
-    bool derived = false;              ///< made up by the reader (a source known only by its URL)
+    std::string loc;                ///< "12" (CSV line) or "/mechanisms/3" (JSON pointer)
+    std::vector<db::Value> values;  ///< by field of the record type
+    std::vector<bool> present;      ///< the field was a column (or JSON key) of the input
+    bool derived = false;           ///< made up by the reader (a source known only by its URL)
 };
 
 struct Batch {
@@ -33,4 +33,4 @@ struct Batch {
 /// Parses one file into `batch`, recording every problem found in it.
 void read_into(Batch& batch, const InputFile& file);
 
-} // namespace govmap::importer
+}  // namespace govmap::importer

@@ -16,8 +16,8 @@ std::optional<CsvRecord> CsvReader::next()
         return std::nullopt;
     CsvRecord record{line_, {}};
     std::string field;
-    bool quoted = false;       // inside a quoted field
-    bool was_quoted = false;   // the current field was quoted (closing quote seen)
+    bool quoted = false;      // inside a quoted field
+    bool was_quoted = false;  // the current field was quoted (closing quote seen)
     while (true) {
         if (pos_ >= text_.size()) {
             if (quoted)
@@ -63,4 +63,4 @@ std::optional<CsvRecord> CsvReader::next()
     }
 }
 
-} // namespace govmap::importer
+}  // namespace govmap::importer

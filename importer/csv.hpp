@@ -12,7 +12,7 @@
 namespace govmap::importer {
 
 struct CsvRecord {
-    std::size_t line;                 ///< line on which the record starts (1-based)
+    std::size_t line;  ///< line on which the record starts (1-based)
     std::vector<std::string> fields;
 };
 
@@ -36,4 +36,4 @@ private:
     std::size_t line_ = 1;
 };
 
-} // namespace govmap::importer
+}  // namespace govmap::importer

@@ -15,10 +15,10 @@ namespace govmap::importer {
 
 /// One input, already read into memory.
 struct InputFile {
-    std::string name;                  ///< used in messages (FILE:LINE:FIELD)
+    std::string name;  ///< used in messages (FILE:LINE:FIELD)
     std::string text;
-    std::optional<std::string> format; ///< csv, spreadsheet or json; default: by extension and header
-    std::optional<std::string> type;   ///< record type of a CSV file; default: by file name or header
+    std::optional<std::string> format;  ///< csv, spreadsheet or json; default: by extension and header
+    std::optional<std::string> type;    ///< record type of a CSV file; default: by file name or header
 };
 
 /// Reads a file from disk; throws std::runtime_error naming the file.
@@ -37,7 +37,7 @@ struct Options {
 };
 
 struct Problem {
-    std::string where;    ///< FILE:LINE:FIELD, or FILE:/json/pointer
+    std::string where;  ///< FILE:LINE:FIELD, or FILE:/json/pointer
     std::string message;
 };
 
@@ -60,4 +60,4 @@ Report import(db::Connection& conn, const std::vector<InputFile>& files, const O
 /// The record types in merge order: sources, areas, mechanisms, ...
 std::vector<std::string> record_type_names();
 
-} // namespace govmap::importer
+}  // namespace govmap::importer

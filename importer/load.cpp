@@ -56,8 +56,7 @@ void check_rows(Batch& batch)
                 for (const auto& k : type.key)
                     names += (names.empty() ? "" : ", ") + row.values[*type.index(k)].value_or("");
                 batch.problem(row.file, row.loc, type.key.front(),
-                              "duplicate " + type.singular + " '" + names + "' (first at " +
-                                  prev->second + ")");
+                              "duplicate " + type.singular + " '" + names + "' (first at " + prev->second + ")");
             }
             kept.push_back(std::move(row));
         }
@@ -70,8 +69,7 @@ void check_rows(Batch& batch)
         if (level == std::string("cluster") && parent)
             batch.problem(row.file, row.loc, "parent", "a cluster has no parent");
         else if (level && *level != "cluster" && !parent)
-            batch.problem(row.file, row.loc, "parent",
-                          "missing: an area belongs to a cluster and an issue to an area");
+            batch.problem(row.file, row.loc, "parent", "missing: an area belongs to a cluster and an issue to an area");
     }
     const RecordType& m = *find_type("mechanisms");
     for (const auto& row : batch.rows["mechanisms"]) {
@@ -79,7 +77,8 @@ void check_rows(Batch& batch)
         const auto& ended = row.values[*m.index("ended")];
         const auto& status = row.values[*m.index("status")];
         if (founded && ended && std::atoi(ended->c_str()) < std::atoi(founded->c_str()))
-            batch.problem(row.file, row.loc, "ended", "ended (" + *ended + ") before it was founded (" + *founded + ")");
+            batch.problem(row.file, row.loc, "ended",
+                          "ended (" + *ended + ") before it was founded (" + *founded + ")");
         if (ended && row.present[*m.index("status")] && (!status || *status == "active"))
             batch.problem(row.file, row.loc, "ended",
                           "an active mechanism has no end year (status concluded, one_off or withdrawn)");
@@ -165,11 +164,16 @@ struct Reference {
 };
 
 const Reference references[] = {
-    {"areas", "parent", "area code"},         {"mechanism_areas", "mechanism", "mechanism"},
-    {"mechanism_areas", "area", "area"},      {"relations", "from", "mechanism"},
-    {"relations", "to", "mechanism"},         {"stakeholders", "mechanism", "mechanism"},
-    {"stakeholders", "group", "stakeholder group"}, {"regions", "mechanism", "mechanism"},
-    {"regions", "region", "region"},          {"assessments", "mechanism", "mechanism"},
+    {"areas", "parent", "area code"},
+    {"mechanism_areas", "mechanism", "mechanism"},
+    {"mechanism_areas", "area", "area"},
+    {"relations", "from", "mechanism"},
+    {"relations", "to", "mechanism"},
+    {"stakeholders", "mechanism", "mechanism"},
+    {"stakeholders", "group", "stakeholder group"},
+    {"regions", "mechanism", "mechanism"},
+    {"regions", "region", "region"},
+    {"assessments", "mechanism", "mechanism"},
 };
 
 void add_problems(Batch& batch, db::Transaction& tx, const std::string& sql, const db::Params& params = {})
@@ -252,10 +256,10 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
 // ------------------------------------------------------------------ merge
 
 struct Column {
-    std::string column;       ///< in the target table
-    std::string field;        ///< staged field that feeds it ("" = always given)
-    std::string value;        ///< SQL over the staged row `s`
-    std::string fallback;     ///< SQL used when the value is absent or empty ("" = NULL)
+    std::string column;    ///< in the target table
+    std::string field;     ///< staged field that feeds it ("" = always given)
+    std::string value;     ///< SQL over the staged row `s`
+    std::string fallback;  ///< SQL used when the value is absent or empty ("" = NULL)
 };
 
 struct MergeSpec {
@@ -308,31 +312,51 @@ std::vector<MergeSpec> merge_specs()
         return Column{column, field, fmt::format("s.\"{}\"::{}", field, type), fallback};
     };
     return {
-        {"sources", "source", {{"key", "s.key"}},
-         {{"title", "title", "s.title", "s.url"}, text("url"), cast("published", "published", "date"), text("publisher")},
+        {"sources",
+         "source",
+         {{"key", "s.key"}},
+         {{"title", "title", "s.title", "s.url"},
+          text("url"),
+          cast("published", "published", "date"),
+          text("publisher")},
          "NOT (s.derived AND EXISTS (SELECT 1 FROM source x WHERE x.url = s.url AND x.key <> s.key))"},
-        {"areas", "issue_area", {{"code", "s.code"}},
-         {text("name"), cast("level", "level", "area_level"), {"parent_id", "parent", "s.parent_ref", ""},
-          text("description"), source_column()},
+        {"areas",
+         "issue_area",
+         {{"code", "s.code"}},
+         {text("name"),
+          cast("level", "level", "area_level"),
+          {"parent_id", "parent", "s.parent_ref", ""},
+          text("description"),
+          source_column()},
          "s.level = $3"},
-        {"mechanisms", "mechanism", {{"slug", "s.slug"}},
+        {"mechanisms",
+         "mechanism",
+         {{"slug", "s.slug"}},
          {text("name"), text("acronym"), cast("kind", "kind", "mechanism_kind", "'organisation'::mechanism_kind"),
           cast("scope", "scope", "mechanism_scope"), cast("model", "model", "governance_model"),
           cast("centrality", "centrality", "centrality", "'core'::centrality"),
           cast("status", "status", "mechanism_status", "'active'::mechanism_status"),
           cast("founded", "founded", "smallint"), cast("ended", "ended", "smallint"), text("url"), text("description"),
           source_column()}},
-        {"mechanism_areas", "mechanism_area", {{"mechanism_id", "s.mechanism_ref"}, {"area_id", "s.area_ref"}},
+        {"mechanism_areas",
+         "mechanism_area",
+         {{"mechanism_id", "s.mechanism_ref"}, {"area_id", "s.area_ref"}},
          {cast("strength", "strength", "area_strength", "'primary'::area_strength"), text("note"), source_column()}},
-        {"relations", "mechanism_relation",
+        {"relations",
+         "mechanism_relation",
          {{"from_id", "s.from_ref"}, {"to_id", "s.to_ref"}, {"kind", "s.kind::relation_kind"}},
          {source_column()}},
-        {"stakeholders", "mechanism_stakeholder",
+        {"stakeholders",
+         "mechanism_stakeholder",
          {{"mechanism_id", "s.mechanism_ref"}, {"stakeholder_group_id", "s.group_ref"}},
          {cast("role", "role", "stakeholder_role", "'member'::stakeholder_role"), source_column()}},
-        {"regions", "mechanism_region", {{"mechanism_id", "s.mechanism_ref"}, {"region_id", "s.region_ref"}},
+        {"regions",
+         "mechanism_region",
+         {{"mechanism_id", "s.mechanism_ref"}, {"region_id", "s.region_ref"}},
          {source_column()}},
-        {"assessments", "assessment", {{"mechanism_id", "s.mechanism_ref"}, {"principle", "s.principle::principle"}},
+        {"assessments",
+         "assessment",
+         {{"mechanism_id", "s.mechanism_ref"}, {"principle", "s.principle::principle"}},
          {cast("score", "score", "smallint"), text("evidence"), source_column()}},
     };
 }
@@ -350,8 +374,8 @@ std::string merge_sql(const MergeSpec& m)
         std::string fallback = c.fallback.empty() ? "NULL" : c.fallback;
         std::string given = fmt::format("coalesce({}, {})", c.value, fallback);
         std::string kept = fmt::format("coalesce(t.{}, {})", c.column, fallback);
-        picks += fmt::format(", CASE WHEN '{}' = ANY (s.present) THEN {} ELSE {} END AS {}", c.field, given, kept,
-                             c.column);
+        picks +=
+            fmt::format(", CASE WHEN '{}' = ANY (s.present) THEN {} ELSE {} END AS {}", c.field, given, kept, c.column);
         cols += ", " + c.column;
         sets += fmt::format("{} = EXCLUDED.{}, ", c.column, c.column);
         old_vals += (old_vals.empty() ? "" : ", ") + ("t." + c.column);
@@ -371,10 +395,10 @@ std::string merge_sql(const MergeSpec& m)
             RETURNING (xmax = 0) AS inserted)
         SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated
           FROM merged)",
-                       fmt::arg("key_exprs", key_exprs), fmt::arg("picks", picks), fmt::arg("stage", stage_table(m.type)),
-                       fmt::arg("table", m.table), fmt::arg("join", join), fmt::arg("filter", m.filter),
-                       fmt::arg("keys", keys), fmt::arg("cols", cols), fmt::arg("sets", sets),
-                       fmt::arg("old_vals", old_vals), fmt::arg("new_vals", new_vals));
+                       fmt::arg("key_exprs", key_exprs), fmt::arg("picks", picks),
+                       fmt::arg("stage", stage_table(m.type)), fmt::arg("table", m.table), fmt::arg("join", join),
+                       fmt::arg("filter", m.filter), fmt::arg("keys", keys), fmt::arg("cols", cols),
+                       fmt::arg("sets", sets), fmt::arg("old_vals", old_vals), fmt::arg("new_vals", new_vals));
 }
 
 void merge(db::Transaction& tx, const Batch& batch, const Options& options, std::map<std::string, Counts>& counts)
@@ -419,7 +443,7 @@ void merge(db::Transaction& tx, const Batch& batch, const Options& options, std:
     }
 }
 
-} // namespace
+}  // namespace
 
 std::vector<std::string> record_type_names()
 {
@@ -466,4 +490,4 @@ Report import(db::Connection& conn, const std::vector<InputFile>& files, const O
     return report;
 }
 
-} // namespace govmap::importer
+}  // namespace govmap::importer

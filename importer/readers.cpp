@@ -38,8 +38,7 @@ std::string column_name(const std::string& raw)
 /// Checks the values of one record and appends it to the batch. `counted`:
 /// whether it is a record of the input (not one derived from a sheet row).
 void accept(Batch& batch, const RecordType& type, const std::string& file, const std::string& loc,
-            const std::map<std::string, std::string>& given, const std::set<std::string>& columns,
-            bool counted = true)
+            const std::map<std::string, std::string>& given, const std::set<std::string>& columns, bool counted = true)
 {
     Row row{file, loc, {}, {}};
     for (const auto& f : type.fields) {
@@ -82,12 +81,13 @@ void read_json(Batch& batch, const InputFile& in)
             continue;
         const RecordType* type = find_type(name);
         if (!type) {
-            batch.problem(in.name, pointer, "", "unknown record type (expected one of: " + [] {
-                std::string all;
-                for (const auto& t : record_types())
-                    all += (all.empty() ? "" : ", ") + t.name;
-                return all;
-            }() + ")");
+            batch.problem(
+                in.name, pointer, "", "unknown record type (expected one of: " + [] {
+                    std::string all;
+                    for (const auto& t : record_types())
+                        all += (all.empty() ? "" : ", ") + t.name;
+                    return all;
+                }() + ")");
             continue;
         }
         if (!array.is_array()) {
@@ -114,8 +114,8 @@ void read_json(Batch& batch, const InputFile& in)
                 else if (value.is_number_integer())
                     given[key] = std::to_string(value.get<long long>());
                 else if (!value.is_null())
-                    batch.problem(in.name, loc, key, "must be a string" +
-                                                         std::string(value.is_number() ? " or a whole number" : ""));
+                    batch.problem(in.name, loc, key,
+                                  "must be a string" + std::string(value.is_number() ? " or a whole number" : ""));
             }
             accept(batch, *type, in.name, loc, given, columns);
         }
@@ -127,11 +127,11 @@ void read_json(Batch& batch, const InputFile& in)
 // ---------------------------------------------------------------- CSV
 
 /// The spreadsheet layout: one row per mechanism x area, as a working group keeps it.
-const std::vector<std::string> sheet_columns{"area",  "mechanism", "acronym", "scope",  "model",      "centrality",
-                                             "strength", "region", "url",     "source_url", "notes", "slug",
-                                             "kind",  "status",    "founded", "ended",  "description"};
+const std::vector<std::string> sheet_columns{
+    "area",       "mechanism", "acronym", "scope", "model",  "centrality", "strength", "region",     "url",
+    "source_url", "notes",     "slug",    "kind",  "status", "founded",    "ended",    "description"};
 const std::set<std::string> sheet_mechanism_attributes{"acronym", "scope",  "model",   "centrality", "url",
-                                                      "kind",    "status", "founded", "ended",      "description"};
+                                                       "kind",    "status", "founded", "ended",      "description"};
 
 /// Which layout a CSV file holds: by its name, else by its header.
 std::optional<std::string> layout_of(const InputFile& in, const std::vector<std::string>& header)
@@ -163,9 +163,10 @@ std::optional<std::string> layout_of(const InputFile& in, const std::vector<std:
             fits.push_back(t.name);
     }
     bool sheet = cols.count("area") && cols.count("mechanism") &&
-                 std::all_of(cols.begin(), cols.end(), [](const std::string& c) {
-                     return std::find(sheet_columns.begin(), sheet_columns.end(), c) != sheet_columns.end();
-                 }) &&
+                 std::all_of(cols.begin(), cols.end(),
+                             [](const std::string& c) {
+                                 return std::find(sheet_columns.begin(), sheet_columns.end(), c) != sheet_columns.end();
+                             }) &&
                  std::any_of(cols.begin(), cols.end(), [](const std::string& c) {
                      return sheet_mechanism_attributes.count(c) || c == "source_url" || c == "notes" || c == "region";
                  });
@@ -190,7 +191,7 @@ std::string source_key_for(const std::string& url)
 }
 
 struct SheetMechanism {
-    std::string loc;  ///< first line
+    std::string loc;                                                   ///< first line
     std::map<std::string, std::pair<std::string, std::string>> attrs;  ///< field -> (value, line)
 };
 
@@ -212,7 +213,8 @@ void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::
             batch.problem(in.name, loc, "mechanism", "missing required field");
             continue;
         }
-        std::string slug = !v["slug"].empty() ? v["slug"] : slugify(!v["acronym"].empty() ? v["acronym"] : v["mechanism"]);
+        std::string slug =
+            !v["slug"].empty() ? v["slug"] : slugify(!v["acronym"].empty() ? v["acronym"] : v["mechanism"]);
         if (slug.empty()) {
             batch.problem(in.name, loc, "mechanism", "cannot derive a slug from this name; add a 'slug' column");
             continue;
@@ -325,7 +327,8 @@ void read_csv(Batch& batch, const InputFile& in)
         batch.problem(in.name, std::to_string(e.line), "", e.what());
         return;
     }
-    if (records.empty() || (records.size() == 1 && records[0].fields.size() == 1 && trim(records[0].fields[0]).empty())) {
+    if (records.empty() ||
+        (records.size() == 1 && records[0].fields.size() == 1 && trim(records[0].fields[0]).empty())) {
         batch.problem(in.name, "", "", "empty file");
         return;
     }
@@ -347,9 +350,8 @@ void read_csv(Batch& batch, const InputFile& in)
     for (std::size_t i = 0; i < header.size(); ++i) {
         if (!header[i].empty())
             continue;
-        auto used = std::find_if(records.begin(), records.end(), [&](const CsvRecord& r) {
-            return i < r.fields.size() && !trim(r.fields[i]).empty();
-        });
+        auto used = std::find_if(records.begin(), records.end(),
+                                 [&](const CsvRecord& r) { return i < r.fields.size() && !trim(r.fields[i]).empty(); });
         if (used != records.end())
             batch.problem(in.name, std::to_string(used->line), "column " + std::to_string(i + 1),
                           "a value in a column that has no name in the header");
@@ -428,7 +430,7 @@ void read_csv(Batch& batch, const InputFile& in)
     }
 }
 
-} // namespace
+}  // namespace
 
 std::string Batch::where(const std::string& file, const std::string& loc, const std::string& field)
 {
@@ -471,4 +473,4 @@ void read_into(Batch& batch, const InputFile& in)
         batch.problem(in.name, "", "", "unknown file format: name it .csv or .json, or pass --input-format");
 }
 
-} // namespace govmap::importer
+}  // namespace govmap::importer

@@ -8,9 +8,9 @@
 
 namespace govmap::importer {
 
-using text::valid_utf8;
 using text::join;
 using text::utf8_length;
+using text::valid_utf8;
 
 namespace {
 
@@ -21,14 +21,16 @@ std::vector<RecordType> make_types()
     using C = Check;
     const Field source{"source", false, C::reference, 2048};
     return {
-        {"sources", "source",
+        {"sources",
+         "source",
          {{"key", true, C::key, 100},
           {"title", true, C::text, 500},
           {"url", false, C::url, 2048},
           {"published", false, C::date, 10},
           {"publisher", false, C::text, 300}},
          {"key"}},
-        {"areas", "area",
+        {"areas",
+         "area",
          {{"code", true, C::key, 100},
           {"name", true, C::text, 300},
           {"level", true, C::enumeration, 20, allowed(vocab::area_level)},
@@ -36,7 +38,8 @@ std::vector<RecordType> make_types()
           {"description", false, C::text, 20000},
           source},
          {"code"}},
-        {"mechanisms", "mechanism",
+        {"mechanisms",
+         "mechanism",
          {{"slug", true, C::slug, 100},
           {"name", true, C::text, 300},
           {"acronym", false, C::text, 40},
@@ -51,29 +54,34 @@ std::vector<RecordType> make_types()
           {"description", false, C::text, 20000},
           source},
          {"slug"}},
-        {"mechanism_areas", "mechanism area",
+        {"mechanism_areas",
+         "mechanism area",
          {{"mechanism", true, C::reference, 100},
           {"area", true, C::reference, 300},
           {"strength", false, C::enumeration, 20, allowed(vocab::area_strength)},
           {"note", false, C::text, 2000},
           source},
          {"mechanism", "area"}},
-        {"relations", "relation",
+        {"relations",
+         "relation",
          {{"from", true, C::reference, 100},
           {"kind", true, C::enumeration, 20, allowed(vocab::relation_kind)},
           {"to", true, C::reference, 100},
           source},
          {"from", "kind", "to"}},
-        {"stakeholders", "stakeholder",
+        {"stakeholders",
+         "stakeholder",
          {{"mechanism", true, C::reference, 100},
           {"group", true, C::reference, 300},
           {"role", false, C::enumeration, 30, allowed(vocab::stakeholder_role)},
           source},
          {"mechanism", "group"}},
-        {"regions", "region",
+        {"regions",
+         "region",
          {{"mechanism", true, C::reference, 100}, {"region", true, C::reference, 300}, source},
          {"mechanism", "region"}},
-        {"assessments", "assessment",
+        {"assessments",
+         "assessment",
          {{"mechanism", true, C::reference, 100},
           {"principle", true, C::enumeration, 20, allowed(vocab::principle)},
           {"score", true, C::score, 1},
@@ -105,7 +113,7 @@ bool real_date(const std::string& v)
     return d <= days[mo - 1] + (mo == 2 && leap ? 1 : 0);
 }
 
-} // namespace
+}  // namespace
 
 const std::vector<RecordType>& record_types()
 {
@@ -226,4 +234,4 @@ std::optional<std::string> check_value(const Field& f, std::string& v)
     return std::nullopt;
 }
 
-} // namespace govmap::importer
+}  // namespace govmap::importer

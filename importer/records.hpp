@@ -10,15 +10,15 @@
 namespace govmap::importer {
 
 enum class Check {
-    text,      ///< any UTF-8 text
-    key,       ///< lowercase key: a-z, 0-9 joined by . _ or -
-    slug,      ///< lowercase a-z, 0-9 joined by -
+    text,  ///< any UTF-8 text
+    key,   ///< lowercase key: a-z, 0-9 joined by . _ or -
+    slug,  ///< lowercase a-z, 0-9 joined by -
     enumeration,
-    url,       ///< http:// or https://, no white space
-    year,      ///< 1800 up to the current year
-    date,      ///< YYYY-MM-DD, a real calendar date
-    score,     ///< 0 to 3
-    reference, ///< the key (or URL, code, name) of another record
+    url,        ///< http:// or https://, no white space
+    year,       ///< 1800 up to the current year
+    date,       ///< YYYY-MM-DD, a real calendar date
+    score,      ///< 0 to 3
+    reference,  ///< the key (or URL, code, name) of another record
 };
 
 struct Field {
@@ -30,8 +30,8 @@ struct Field {
 };
 
 struct RecordType {
-    std::string name;              ///< CSV layout and JSON array name, e.g. "mechanisms"
-    std::string singular;          ///< "mechanism", for messages
+    std::string name;      ///< CSV layout and JSON array name, e.g. "mechanisms"
+    std::string singular;  ///< "mechanism", for messages
     std::vector<Field> fields;
     std::vector<std::string> key;  ///< fields that identify a record (duplicates are errors)
 
@@ -54,4 +54,4 @@ std::string trim(std::string_view text);
 /// A lowercase slug from free text ("Internet Governance Forum" -> "internet-governance-forum").
 std::string slugify(std::string_view text, std::size_t max_length = 100);
 
-} // namespace govmap::importer
+}  // namespace govmap::importer

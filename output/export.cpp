@@ -137,7 +137,7 @@ std::unique_ptr<Writer> writer_for(ExportFormat format, std::ostream& out, std::
     throw std::invalid_argument("unknown export format");
 }
 
-} // namespace
+}  // namespace
 
 ExportCounts export_graph(db::Connection& conn, const ExportOptions& options, ExportFormat format, std::ostream& out,
                           std::ostream* edges_out)
@@ -222,4 +222,4 @@ ExportCounts export_graph(db::Transaction& tx, const ExportOptions& options, con
     return counts;
 }
 
-} // namespace govmap::output
+}  // namespace govmap::output

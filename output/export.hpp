@@ -38,4 +38,4 @@ ExportCounts export_graph(db::Connection& conn, const ExportOptions& options, Ex
 ExportCounts export_graph(db::Transaction& tx, const ExportOptions& options, const analysis::GapReport* gaps,
                           ExportFormat format, std::ostream& out, std::ostream* edges_out = nullptr);
 
-} // namespace govmap::output
+}  // namespace govmap::output

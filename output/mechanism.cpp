@@ -32,7 +32,8 @@ std::string json(const queries::MechanismDetail& d)
     return out.dump(2) + "\n";
 }
 
-template <typename Line> void section(std::string& out, const char* title, const db::Result& r, Line&& line)
+template <typename Line>
+void section(std::string& out, const char* title, const db::Result& r, Line&& line)
 {
     if (r.empty())
         return;
@@ -46,7 +47,8 @@ std::string text(const queries::MechanismDetail& d)
     std::string out;
     auto v = [&](const char* col) { return d.mechanism.at(0, col).value_or(""); };
     out += fmt::format("{}{}\n", v("name"), v("acronym").empty() ? "" : " (" + v("acronym") + ")");
-    for (const char* f : {"slug", "kind", "scope", "model", "centrality", "status", "founded", "ended", "url", "source"})
+    for (const char* f :
+         {"slug", "kind", "scope", "model", "centrality", "status", "founded", "ended", "url", "source"})
         if (!v(f).empty())
             out += fmt::format("  {:<12}{}\n", std::string(f) + ":", v(f));
     out += fmt::format("  {:<12}{} (by {}, {}, version {})\n", "review:", v("review"), v("contributed_by"),
@@ -66,9 +68,8 @@ std::string text(const queries::MechanismDetail& d)
                            outgoing ? relations.text(i, "slug") : "this", relations.text(i, "name"));
     });
     const auto& groups = d.stakeholders;
-    section(out, "Stakeholder groups", groups, [&](std::size_t i) {
-        return fmt::format("{:<32} {}", groups.text(i, "name"), groups.text(i, "role"));
-    });
+    section(out, "Stakeholder groups", groups,
+            [&](std::size_t i) { return fmt::format("{:<32} {}", groups.text(i, "name"), groups.text(i, "role")); });
     section(out, "Regions", d.regions, [&](std::size_t i) { return d.regions.text(i, "name"); });
     const auto& assessments = d.assessments;
     section(out, "Assessments", assessments, [&](std::size_t i) {
@@ -83,11 +84,11 @@ std::string text(const queries::MechanismDetail& d)
     return out;
 }
 
-} // namespace
+}  // namespace
 
 std::string render_mechanism(const queries::MechanismDetail& detail, MechanismFormat format)
 {
     return format == MechanismFormat::json ? json(detail) : text(detail);
 }
 
-} // namespace govmap::output
+}  // namespace govmap::output

@@ -10,4 +10,4 @@ enum class MechanismFormat { text, json };
 
 std::string render_mechanism(const queries::MechanismDetail& detail, MechanismFormat format);
 
-} // namespace govmap::output
+}  // namespace govmap::output

@@ -12,8 +12,8 @@
 
 namespace govmap::output {
 
-using analysis::finding_kinds;
 using analysis::Finding;
+using analysis::finding_kinds;
 using analysis::GapReport;
 using analysis::NodeCoverage;
 using text::csv_field;
@@ -36,9 +36,9 @@ long count(const NodeCoverage& n, const std::string& dim, const std::string& val
 std::vector<std::pair<std::string, std::string>> matrix_columns(const GapReport& r, bool all_regions_and_groups)
 {
     std::vector<std::pair<std::string, std::string>> cols;
-    for (auto [dimension, enumeration] : {std::pair{"scope", vocab::mechanism_scope},
-                                          std::pair{"model", vocab::governance_model},
-                                          std::pair{"centrality", vocab::centrality}})
+    for (auto [dimension, enumeration] :
+         {std::pair{"scope", vocab::mechanism_scope}, std::pair{"model", vocab::governance_model},
+          std::pair{"centrality", vocab::centrality}})
         for (const auto& value : vocab::get(enumeration).values)
             cols.push_back({dimension, value});
     for (const auto& region : all_regions_and_groups ? r.regions : r.heat_regions)
@@ -77,13 +77,13 @@ std::string text(const GapReport& r, bool colour)
     out += fmt::format("Coverage of {} taxonomy node(s){}{}\n\n", r.nodes.size(),
                        r.options.under ? " under " + *r.options.under : "",
                        r.options.include_proposed ? " (proposed rows included)" : "");
-    out += fmt::format("{} {} {:>4}  {:>12}  {:>8}  {:>13}\n", text::utf8_fit("node", 44), text::utf8_fit("level", 7), "mech", "glob/reg/nat",
-                       "multistk", "core/adjacent");
+    out += fmt::format("{} {} {:>4}  {:>12}  {:>8}  {:>13}\n", text::utf8_fit("node", 44), text::utf8_fit("level", 7),
+                       "mech", "glob/reg/nat", "multistk", "core/adjacent");
     for (const auto& n : r.nodes) {
         std::string indent = n.level == "cluster" ? "" : n.level == "area" ? "  " : "    ";
         std::string mech = std::to_string(n.mechanisms);
-        out += fmt::format("{} {} {:>4}  {:>12}  {:>8}  {:>13}\n", text::utf8_fit(indent + n.code, 44), text::utf8_fit(n.level, 7),
-                           n.mechanisms == 0 ? paint(mech, "1;31") : mech,
+        out += fmt::format("{} {} {:>4}  {:>12}  {:>8}  {:>13}\n", text::utf8_fit(indent + n.code, 44),
+                           text::utf8_fit(n.level, 7), n.mechanisms == 0 ? paint(mech, "1;31") : mech,
                            fmt::format("{}/{}/{}", count(n, "scope", "global"), count(n, "scope", "regional"),
                                        count(n, "scope", "national")),
                            count(n, "model", "multistakeholder"),
@@ -96,8 +96,15 @@ std::string text(const GapReport& r, bool colour)
             if (f.severity != sev)
                 continue;
             if (!header) {
-                const char* c = f.severity == std::string("high") ? "1;31" : f.severity == std::string("medium") ? "33" : "36";
-                out += "\n" + paint(fmt::format("{} severity", f.severity == "high" ? "High" : f.severity == "medium" ? "Medium" : "Low"), c) + "\n";
+                const char* c = f.severity == std::string("high")     ? "1;31"
+                                : f.severity == std::string("medium") ? "33"
+                                                                      : "36";
+                out += "\n" +
+                       paint(fmt::format("{} severity", f.severity == "high"     ? "High"
+                                                        : f.severity == "medium" ? "Medium"
+                                                                                 : "Low"),
+                             c) +
+                       "\n";
                 header = true;
             }
             ++tally[f.severity][f.kind];
@@ -148,14 +155,15 @@ std::string markdown(const GapReport& r)
     out += "## Coverage\n\n| Node | Name | Level | Mechanisms | Global | Regional | National | Multistakeholder | "
            "Intergovernmental | Core | Adjacent |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n";
     for (const auto& n : r.nodes)
-        out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", n.code, md_cell(n.name), n.level,
-                           n.mechanisms == 0 ? std::string("**0**") : std::to_string(n.mechanisms),
+        out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", n.code, md_cell(n.name),
+                           n.level, n.mechanisms == 0 ? std::string("**0**") : std::to_string(n.mechanisms),
                            count(n, "scope", "global"), count(n, "scope", "regional"), count(n, "scope", "national"),
                            count(n, "model", "multistakeholder"), count(n, "model", "intergovernmental"),
                            count(n, "centrality", "core"), count(n, "centrality", "adjacent"));
     out += "\n## Findings\n";
     for (const char* sev : severities) {
-        bool any = std::any_of(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.severity == sev; });
+        bool any =
+            std::any_of(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.severity == sev; });
         if (!any)
             continue;
         out += fmt::format("\n### {} severity\n\n| Kind | Node | Finding | Mechanisms |\n|---|---|---|---|\n",
@@ -275,10 +283,10 @@ std::string heat_map(const GapReport& r)
     for (const auto& n : r.nodes)
         for (const auto& [dim, value] : cols)
             max_by_dim[dim] = std::max(max_by_dim[dim], count(n, dim, value));
-    std::string svg = fmt::format(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heatmap\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
-        "role=\"img\" aria-label=\"Coverage heat map\">\n",
-        w, h);
+    std::string svg = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heatmap\" width=\"{0}\" "
+                                  "height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
+                                  "role=\"img\" aria-label=\"Coverage heat map\">\n",
+                                  w, h);
     svg += "<g class=\"columns\">\n";
     for (std::size_t c = 0; c < cols.size(); ++c) {
         int x = label_w + static_cast<int>(c) * cell + cell / 2;
@@ -291,16 +299,18 @@ std::string heat_map(const GapReport& r)
         int y = top + static_cast<int>(i) * cell;
         std::string indent = n.level == "cluster" ? "" : n.level == "area" ? "  " : "    ";
         // Long names are shortened to fit beside the cells; the title keeps them whole.
-        svg += fmt::format("<text x=\"4\" y=\"{}\" class=\"row {}\" xml:space=\"preserve\">{}{} ({})<title>{}</title></text>\n",
-                           y + cell * 2 / 3, n.level, indent, html_escape(text::utf8_shorten(n.name, 46)), n.mechanisms, html_escape(n.name));
+        svg += fmt::format(
+            "<text x=\"4\" y=\"{}\" class=\"row {}\" xml:space=\"preserve\">{}{} ({})<title>{}</title></text>\n",
+            y + cell * 2 / 3, n.level, indent, html_escape(text::utf8_shorten(n.name, 46)), n.mechanisms,
+            html_escape(n.name));
         for (std::size_t c = 0; c < cols.size(); ++c) {
             long v = count(n, cols[c].first, cols[c].second);
             svg += fmt::format("<rect class=\"cell\" data-row=\"{}\" data-col=\"{}:{}\" x=\"{}\" y=\"{}\" width=\"{}\" "
                                "height=\"{}\" fill=\"{}\"><title>{} / {}: {}: {}</title></rect>\n",
                                html_escape(n.code), html_escape(cols[c].first), html_escape(cols[c].second),
                                label_w + static_cast<int>(c) * cell, y, cell - 2, cell - 2,
-                               cell_colour(v, max_by_dim[cols[c].first]), html_escape(n.code), html_escape(cols[c].first),
-                               html_escape(cols[c].second), v);
+                               cell_colour(v, max_by_dim[cols[c].first]), html_escape(n.code),
+                               html_escape(cols[c].first), html_escape(cols[c].second), v);
             if (v > 0)
                 svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"count{}\">{}</text>\n",
                                    label_w + static_cast<int>(c) * cell + (cell - 2) / 2, y + cell * 2 / 3,
@@ -313,9 +323,12 @@ std::string heat_map(const GapReport& r)
     svg += fmt::format("<g class=\"legend\"><text x=\"4\" y=\"{}\">Mechanisms per cell:</text>\n", ly + 14);
     const long samples[] = {0, 1, 2, 5, 10};
     for (int i = 0; i < 5; ++i)
-        svg += fmt::format("<rect x=\"{0}\" y=\"{1}\" width=\"20\" height=\"20\" fill=\"{2}\"/><text x=\"{3}\" y=\"{4}\">{5}{6}</text>\n",
+        svg += fmt::format("<rect x=\"{0}\" y=\"{1}\" width=\"20\" height=\"20\" fill=\"{2}\"/><text x=\"{3}\" "
+                           "y=\"{4}\">{5}{6}</text>\n",
                            170 + i * 70, ly, cell_colour(samples[i], 10), 195 + i * 70, ly + 14, samples[i],
-                           i == 0 ? " (gap)" : i == 4 ? "+" : "");
+                           i == 0   ? " (gap)"
+                           : i == 4 ? "+"
+                                    : "");
     svg += "</g>\n</svg>\n";
     return svg;
 }
@@ -346,13 +359,15 @@ svg .row.cluster { font-weight: bold; } details { margin: 0.3em 0; }
                        r.options.include_proposed ? "accepted and proposed rows" : "accepted rows",
                        r.options.strict_regions ? " (not in this report: --strict-regions)" : "");
     out += "<h2>Coverage heat map</h2>\n" + heat_map(r);
-    out += "<h2>Findings</h2>\n<table>\n<tr><th>Severity</th><th>Kind</th><th>Node</th><th>Finding</th><th>Mechanisms</th></tr>\n";
+    out += "<h2>Findings</h2>\n<table>\n<tr><th>Severity</th><th>Kind</th><th>Node</th><th>Finding</th><th>Mechanisms</"
+           "th></tr>\n";
     for (const auto& f : r.findings) {
         std::string mechs;
         for (const auto& m : f.mechanisms)
             mechs += (mechs.empty() ? "" : ", ") + html_escape(m);
         out += fmt::format("<tr><td class=\"{0}\">{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td></tr>\n",
-                           html_escape(f.severity), html_escape(f.kind), html_escape(f.node.value_or("(map)")), html_escape(f.detail), mechs);
+                           html_escape(f.severity), html_escape(f.kind), html_escape(f.node.value_or("(map)")),
+                           html_escape(f.detail), mechs);
     }
     out += "</table>\n";
     if (!r.brokers.empty()) {
@@ -366,14 +381,16 @@ svg .row.cluster { font-weight: bold; } details { margin: 0.3em 0; }
         out += fmt::format("<details id=\"node-{}\"><summary>{} <code>{}</code> ({})</summary>\n", html_escape(n.code),
                            html_escape(n.name), html_escape(n.code), n.mechanisms);
         if (!n.covering.empty()) {
-            out += "<table>\n<tr><th>Mechanism</th><th>Scope</th><th>Model</th><th>Centrality</th><th>Source</th></tr>\n";
+            out +=
+                "<table>\n<tr><th>Mechanism</th><th>Scope</th><th>Model</th><th>Centrality</th><th>Source</th></tr>\n";
             for (const auto& slug : n.covering) {
                 const auto& m = r.mechanisms.at(slug);
                 std::string source = m.source_url ? fmt::format("<a href=\"{}\">{}</a>", html_escape(*m.source_url),
                                                                 html_escape(m.source_title.value_or(*m.source_url)))
                                                   : html_escape(m.source_title.value_or(""));
                 out += fmt::format("<tr><td>{} <code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                                   html_escape(m.name), html_escape(m.slug), html_escape(m.scope), html_escape(m.model), html_escape(m.centrality), source);
+                                   html_escape(m.name), html_escape(m.slug), html_escape(m.scope), html_escape(m.model),
+                                   html_escape(m.centrality), source);
             }
             out += "</table>\n";
         }
@@ -383,7 +400,7 @@ svg .row.cluster { font-weight: bold; } details { margin: 0.3em 0; }
     return out;
 }
 
-} // namespace
+}  // namespace
 
 std::string render(const GapReport& report, ReportFormat format, bool colour)
 {
@@ -397,4 +414,4 @@ std::string render(const GapReport& report, ReportFormat format, bool colour)
     return {};
 }
 
-} // namespace govmap::output
+}  // namespace govmap::output

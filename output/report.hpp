@@ -13,4 +13,4 @@ enum class ReportFormat { text, markdown, json, csv, html };
 /// `colour` adds ANSI colours to the text format only.
 std::string render(const analysis::GapReport& report, ReportFormat format, bool colour = false);
 
-} // namespace govmap::output
+}  // namespace govmap::output

@@ -31,7 +31,6 @@ db::Result narrow(const db::Result& r, const std::vector<std::string>& keep)
     return out;
 }
 
-
 Format parse_format(const std::string& name)
 {
     if (name == "json")
@@ -103,4 +102,4 @@ void print_result(const db::Result& r, Format format, const std::string& shrink,
     }
 }
 
-} // namespace govmap::output
+}  // namespace govmap::output

@@ -18,4 +18,4 @@ db::Result narrow(const db::Result& result, const std::vector<std::string>& keep
 /// named `shrink` gives way (with an ellipsis) when the rows are too wide.
 void print_result(const db::Result& result, Format format, const std::string& shrink = {}, std::size_t width = 80);
 
-} // namespace govmap::output
+}  // namespace govmap::output

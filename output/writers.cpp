@@ -33,7 +33,6 @@ const char* colour_of(const NodeRecord& n)
 
 int channel(const char* hex, int i) { return std::stoi(std::string(hex + 1 + 2 * i, 2), nullptr, 16); }
 
-
 const char* graphml_type(AttrType t)
 {
     switch (t) {
@@ -77,8 +76,8 @@ public:
     }
     void edge(const EdgeRecord& e) override
     {
-        fmt::print(out_, "    <edge id=\"{}\" source=\"{}\" target=\"{}\">\n", xml_escape(e.id, true), xml_escape(e.source, true),
-                   xml_escape(e.target, true));
+        fmt::print(out_, "    <edge id=\"{}\" source=\"{}\" target=\"{}\">\n", xml_escape(e.id, true),
+                   xml_escape(e.source, true), xml_escape(e.target, true));
         for (std::size_t i = 0; i < e.values.size(); ++i)
             if (e.values[i])
                 fmt::print(out_, "      <data key=\"e{}\">{}</data>\n", i, xml_escape(*e.values[i], false));
@@ -145,7 +144,8 @@ public:
     void edge(const EdgeRecord& e) override
     {
         fmt::print(out_, "      <edge id=\"{}\" source=\"{}\" target=\"{}\" label=\"{}\">\n        <attvalues>\n",
-                   xml_escape(e.id, true), xml_escape(e.source, true), xml_escape(e.target, true), xml_escape(e.kind, true));
+                   xml_escape(e.id, true), xml_escape(e.source, true), xml_escape(e.target, true),
+                   xml_escape(e.kind, true));
         for (std::size_t i = 0; i < e.values.size(); ++i)
             if (e.values[i])
                 fmt::print(out_, "          <attvalue for=\"{}\" value=\"{}\"/>\n", edge_attrs_[i].name,
@@ -242,8 +242,8 @@ private:
     /// Graphviz gives some attribute names a meaning; ours get a prefix there.
     static std::string dot_name(const std::string& name)
     {
-        static const std::set<std::string> reserved{"label", "weight", "style", "color", "shape", "url", "href",
-                                                    "class", "id", "comment"};
+        static const std::set<std::string> reserved{"label", "weight", "style", "color", "shape",
+                                                    "url",   "href",   "class", "id",    "comment"};
         return reserved.count(name) ? "govmap_" + name : name;
     }
     std::ostream& out_;
@@ -370,7 +370,8 @@ public:
     }
     void edge(const EdgeRecord& e) override
     {
-        edges_ << csv_field(e.source) << "," << csv_field(e.target) << ",Directed," << csv_field(e.id) << "," << csv_field(e.kind);
+        edges_ << csv_field(e.source) << "," << csv_field(e.target) << ",Directed," << csv_field(e.id) << ","
+               << csv_field(e.kind);
         for (const auto& v : e.values)
             edges_ << "," << csv_field(v.value_or(""));
         edges_ << "\r\n";
@@ -383,12 +384,15 @@ private:
     std::size_t label_index_ = 0;
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<Writer> graphml_writer(std::ostream& out) { return std::make_unique<GraphML>(out); }
 std::unique_ptr<Writer> gexf_writer(std::ostream& out) { return std::make_unique<Gexf>(out); }
 std::unique_ptr<Writer> dot_writer(std::ostream& out) { return std::make_unique<Dot>(out); }
 std::unique_ptr<Writer> cytoscape_writer(std::ostream& out) { return std::make_unique<Cytoscape>(out); }
-std::unique_ptr<Writer> csv_writer(std::ostream& nodes, std::ostream& edges) { return std::make_unique<Csv>(nodes, edges); }
+std::unique_ptr<Writer> csv_writer(std::ostream& nodes, std::ostream& edges)
+{
+    return std::make_unique<Csv>(nodes, edges);
+}
 
-} // namespace govmap::output
+}  // namespace govmap::output

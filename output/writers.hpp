@@ -18,15 +18,15 @@ struct Attr {
 };
 
 struct NodeRecord {
-    std::string id;     ///< kind:key, stable across databases
-    std::string kind;   ///< area, mechanism, stakeholder, region
+    std::string id;    ///< kind:key, stable across databases
+    std::string kind;  ///< area, mechanism, stakeholder, region
     std::string label;
     std::optional<std::string> level;    ///< areas: cluster, area, issue
     std::optional<std::string> cluster;  ///< areas: the taxonomy cluster they belong to
     std::string cluster_label;
-    double size = 1;                     ///< drawing size, from coverage or degree
-    bool gap = false;                    ///< with gaps: an uncovered node
-    std::vector<db::Value> values;       ///< by node attribute
+    double size = 1;                ///< drawing size, from coverage or degree
+    bool gap = false;               ///< with gaps: an uncovered node
+    std::vector<db::Value> values;  ///< by node attribute
 };
 
 struct EdgeRecord {
@@ -50,4 +50,4 @@ std::unique_ptr<Writer> dot_writer(std::ostream& out);
 std::unique_ptr<Writer> cytoscape_writer(std::ostream& out);
 std::unique_ptr<Writer> csv_writer(std::ostream& nodes, std::ostream& edges);
 
-} // namespace govmap::output
+}  // namespace govmap::output

@@ -47,7 +47,7 @@ const char* const sources_sql = R"(
                     SELECT ma.source_id FROM mechanism_area ma WHERE ma.area_id IN (SELECT id FROM subtree))
      ORDER BY s.key)";
 
-} // namespace
+}  // namespace
 
 db::Result list(db::Transaction& tx, Listing what, const std::optional<std::string>& under)
 {
@@ -113,8 +113,8 @@ std::optional<MechanismDetail> find_mechanism(db::Transaction& tx, const std::st
          ORDER BY s.key)",
                            {id});
 
-    return MechanismDetail{std::move(m),      std::move(areas),       std::move(relations), std::move(groups),
+    return MechanismDetail{std::move(m),       std::move(areas),       std::move(relations), std::move(groups),
                            std::move(regions), std::move(assessments), std::move(sources)};
 }
 
-} // namespace govmap::queries
+}  // namespace govmap::queries

@@ -26,4 +26,4 @@ struct MechanismDetail {
 /// is `key`, ignoring case); nullopt when there is none.
 std::optional<MechanismDetail> find_mechanism(db::Transaction& tx, const std::string& key);
 
-} // namespace govmap::queries
+}  // namespace govmap::queries

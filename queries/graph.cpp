@@ -20,8 +20,8 @@ void check_vocabulary(const std::set<std::string>& given, std::string_view enume
     const auto& e = vocab::get(enumeration);
     for (const auto& g : given)
         if (!e.contains(g))
-            throw UnknownName("unknown " + std::string(what) + " '" + g + "' (expected one of: " + text::join(e.values) +
-                              ")");
+            throw UnknownName("unknown " + std::string(what) + " '" + g +
+                              "' (expected one of: " + text::join(e.values) + ")");
 }
 
 std::string array_literal(const std::set<std::string>& items)
@@ -92,8 +92,9 @@ void select_nodes(db::Transaction& tx, const GraphFilter& o)
         const char* link_table;
         const char* link_column;
     };
-    for (const Linked& l : {Linked{"stakeholder", "stakeholder_group", 2, "mechanism_stakeholder", "stakeholder_group_id"},
-                            Linked{"region", "region", 3, "mechanism_region", "region_id"}}) {
+    for (const Linked& l :
+         {Linked{"stakeholder", "stakeholder_group", 2, "mechanism_stakeholder", "stakeholder_group_id"},
+          Linked{"region", "region", 3, "mechanism_region", "region_id"}}) {
         if (!kinds.count(l.kind))
             continue;
         // Table and column names are the fixed ones above, never user input.
@@ -122,7 +123,7 @@ void select_nodes(db::Transaction& tx, const GraphFilter& o)
     tx.exec("ANALYZE export_node");
 }
 
-} // namespace
+}  // namespace
 
 void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& visit)
 {
@@ -187,4 +188,4 @@ void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& v
                 });
 }
 
-} // namespace govmap::queries
+}  // namespace govmap::queries

@@ -19,12 +19,12 @@ public:
 };
 
 struct GraphFilter {
-    std::optional<std::string> under;  ///< a taxonomy node: its subtree, and the mechanisms that cover it
-    std::set<std::string> scopes;      ///< mechanisms of these scopes only
-    std::set<std::string> models;      ///< mechanisms of these governance models only
-    std::optional<std::string> region; ///< mechanisms operating in this region or inside it
-    std::set<std::string> kinds;       ///< node kinds (vocab node_kind; empty: all)
-    std::set<std::string> relations;   ///< edge kinds (vocab edge_kind; empty: all)
+    std::optional<std::string> under;   ///< a taxonomy node: its subtree, and the mechanisms that cover it
+    std::set<std::string> scopes;       ///< mechanisms of these scopes only
+    std::set<std::string> models;       ///< mechanisms of these governance models only
+    std::optional<std::string> region;  ///< mechanisms operating in this region or inside it
+    std::set<std::string> kinds;        ///< node kinds (vocab node_kind; empty: all)
+    std::set<std::string> relations;    ///< edge kinds (vocab edge_kind; empty: all)
     bool include_proposed = false;
 };
 
@@ -33,9 +33,9 @@ struct GraphNode {
     std::string id;  ///< kind:key, stable across databases
     std::string kind, key, label;
     db::Value level, scope, model, centrality, status, founded, url, description, review_status;
-    db::Value cluster;          ///< areas: the taxonomy cluster they belong to
+    db::Value cluster;  ///< areas: the taxonomy cluster they belong to
     std::string cluster_label;
-    long long weight = 0;       ///< areas: covering mechanisms; others: degree
+    long long weight = 0;  ///< areas: covering mechanisms; others: degree
 };
 
 struct GraphEdge {
@@ -55,4 +55,4 @@ struct GraphVisitor {
 /// server for the same map.
 void read_graph(db::Transaction& tx, const GraphFilter& filter, const GraphVisitor& visit);
 
-} // namespace govmap::queries
+}  // namespace govmap::queries

@@ -37,7 +37,7 @@ int hex(char c)
         return c - 'A' + 10;
     return -1;
 }
-} // namespace
+}  // namespace
 
 std::vector<Value> decode_copy_line(const std::string& line)
 {
@@ -87,4 +87,4 @@ std::vector<Value> decode_copy_line(const std::string& line)
     return fields;
 }
 
-} // namespace govmap::db
+}  // namespace govmap::db

@@ -12,4 +12,4 @@ std::string encode_copy_line(const std::vector<Value>& row);
 /// Splits and unescapes one COPY text line (no trailing newline).
 std::vector<Value> decode_copy_line(const std::string& line);
 
-} // namespace govmap::db
+}  // namespace govmap::db

@@ -48,7 +48,7 @@ std::string trimmed(std::string msg)
     }
 }
 
-} // namespace
+}  // namespace
 
 const Value& Result::at(std::size_t r, std::string_view name) const
 {
@@ -141,8 +141,7 @@ Result Transaction::exec(std::string_view sql, const Params& params)
         ++impl_->owner.statements;
         pqxx::result r = params.empty()
                              ? impl_->tx->exec(std::string(sql))
-                             : impl_->tx->exec_params(std::string(sql),
-                                                      pqxx::prepare::make_dynamic_params(params));
+                             : impl_->tx->exec_params(std::string(sql), pqxx::prepare::make_dynamic_params(params));
         out.columns.reserve(static_cast<std::size_t>(r.columns()));
         for (pqxx::row::size_type c = 0; c < r.columns(); ++c)
             out.columns.emplace_back(r.column_name(c));
@@ -237,4 +236,4 @@ void CopyWriter::finish()
     }
 }
 
-} // namespace govmap::db
+}  // namespace govmap::db

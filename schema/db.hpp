@@ -22,7 +22,9 @@ using Params = std::vector<Value>;
 class Error : public std::runtime_error {
 public:
     Error(const std::string& message, std::string sqlstate = {})
-        : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+        : std::runtime_error(message), sqlstate_(std::move(sqlstate))
+    {
+    }
     const std::string& sqlstate() const { return sqlstate_; }
     /// Class 40: serialization failure or deadlock; the transaction may be retried.
     bool retryable() const { return sqlstate_.rfind("40", 0) == 0; }
@@ -144,4 +146,4 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-} // namespace govmap::db
+}  // namespace govmap::db

@@ -80,7 +80,8 @@ fs::path postgres_bindir()
     for (std::string dir; std::getline(path, dir, ':');)
         if (!dir.empty() && fs::exists(fs::path(dir) / "initdb"))
             return dir;
-    throw Error("PostgreSQL server programs (initdb, pg_ctl) not found: install postgresql-15, or set GOVMAP_PG_BINDIR");
+    throw Error(
+        "PostgreSQL server programs (initdb, pg_ctl) not found: install postgresql-15, or set GOVMAP_PG_BINDIR");
 }
 
 struct ProcessResult {
@@ -281,8 +282,8 @@ void start(const Layout& layout, const std::optional<Account>& account, const fs
     // a moment longer; the server then refuses to start, so retry briefly.
     const int attempts = recovering ? 10 : 1;
     for (int attempt = 1;; ++attempt) {
-        auto r = run({(bindir / "pg_ctl").string(), "-D", layout.data.string(), "-l", layout.log().string(), "-w",
-                      "-t", "60", "-s", "start"},
+        auto r = run({(bindir / "pg_ctl").string(), "-D", layout.data.string(), "-l", layout.log().string(), "-w", "-t",
+                      "60", "-s", "start"},
                      account, layout.data);
         if (r.exit_code == 0)
             return;
@@ -316,7 +317,7 @@ Status status_unlocked(const Layout& layout)
     return s;
 }
 
-} // namespace
+}  // namespace
 
 const char* state_name(State state)
 {
@@ -428,4 +429,4 @@ std::string Cluster::uri(const std::string& db) const
            "&port=5432&user=" + superuser + "&sslmode=disable";
 }
 
-} // namespace govmap::embedded
+}  // namespace govmap::embedded

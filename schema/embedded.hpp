@@ -17,9 +17,9 @@ public:
 };
 
 struct Layout {
-    fs::path home;        ///< GOVMAP_HOME
-    fs::path data;        ///< home/pg: the data directory, socket and server log
-    fs::path lock;        ///< home/pg.lock: serialises start/stop between processes
+    fs::path home;  ///< GOVMAP_HOME
+    fs::path data;  ///< home/pg: the data directory, socket and server log
+    fs::path lock;  ///< home/pg.lock: serialises start/stop between processes
     fs::path log() const { return data / "server.log"; }
     fs::path socket() const { return data / ".s.PGSQL.5432"; }
 };
@@ -63,4 +63,4 @@ private:
     Layout layout_;
 };
 
-} // namespace govmap::embedded
+}  // namespace govmap::embedded

@@ -40,8 +40,8 @@ void check_agreement(const std::map<int, Recorded>& applied, const std::vector<M
                     "the database schema is newer than this govmap: migration {:04d}_{} was applied by a later "
                     "version (this binary knows up to {:04d}); upgrade govmap",
                     version, rec.name, newest_known));
-            throw SchemaConflict(fmt::format("the database records migration {:04d}_{}, which this govmap does not have",
-                                             version, rec.name));
+            throw SchemaConflict(fmt::format(
+                "the database records migration {:04d}_{}, which this govmap does not have", version, rec.name));
         }
         if (rec.checksum != it->checksum)
             throw SchemaConflict(fmt::format(
@@ -51,7 +51,7 @@ void check_agreement(const std::map<int, Recorded>& applied, const std::vector<M
     }
 }
 
-} // namespace
+}  // namespace
 
 std::vector<MigrationStatus> migration_status(db::Connection& conn, const std::vector<Migration>& known)
 {
@@ -119,4 +119,4 @@ std::vector<int> migrate(db::Connection& conn, const std::vector<Migration>& kno
     return done;
 }
 
-} // namespace govmap::schema
+}  // namespace govmap::schema

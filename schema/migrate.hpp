@@ -46,4 +46,4 @@ std::vector<MigrationStatus> migration_status(db::Connection& conn,
 std::vector<int> migrate(db::Connection& conn, const std::vector<Migration>& known = embedded_migrations(),
                          const std::function<void(const Migration&)>& on_apply = {});
 
-} // namespace govmap::schema
+}  // namespace govmap::schema

@@ -31,7 +31,7 @@ std::map<std::string, std::string> effective_options(const std::string& conninfo
             out[o->keyword] = env_or_empty(o->envvar);
     char* err = nullptr;
     std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(PQconninfoParse(conninfo.c_str(), &err),
-                                                                         PQconninfoFree);
+                                                                        PQconninfoFree);
     if (err)
         PQfreemem(err);
     for (auto* o = parsed.get(); o && o->keyword; ++o)
@@ -40,7 +40,7 @@ std::map<std::string, std::string> effective_options(const std::string& conninfo
     return out;
 }
 
-} // namespace
+}  // namespace
 
 bool libpq_environment_present()
 {
@@ -139,4 +139,4 @@ std::string scrub_password(std::string message, const std::string& conninfo)
     return message;
 }
 
-} // namespace govmap::db
+}  // namespace govmap::db

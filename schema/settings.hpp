@@ -39,4 +39,4 @@ const char* origin_name(Origin origin);
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 std::string uri_encode(const std::string& text);
 
-} // namespace govmap::db
+}  // namespace govmap::db

@@ -11,4 +11,4 @@ struct File {
 
 const std::vector<File>& bundled_files();
 
-} // namespace govmap::seed
+}  // namespace govmap::seed

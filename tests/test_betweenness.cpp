@@ -40,7 +40,7 @@ std::vector<std::size_t> top(const std::vector<double>& c, std::size_t k)
     idx.resize(k);
     return idx;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("The estimator with every vertex as a source equals Boost's exact betweenness")
 {

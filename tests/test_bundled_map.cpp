@@ -50,7 +50,7 @@ struct Seeded {
     std::string q(const std::string& sql) { return test::scalar(conn, sql); }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("The bundled map loads without a problem and its counts equal its files' rows")
 {
@@ -64,7 +64,8 @@ TEST_CASE("The bundled map loads without a problem and its counts equal its file
     CHECK(s.q("SELECT count(*) FROM mechanism_stakeholder") == std::to_string(rows_in("stakeholders")));
     CHECK(s.q("SELECT count(*) FROM mechanism_region") == std::to_string(rows_in("regions")));
     CHECK(s.q("SELECT count(*) FROM issue_area") == std::to_string(rows_in("areas")));
-    CHECK(s.q("SELECT count(*) FROM source WHERE contributed_by = 'govmap-seed'") == std::to_string(rows_in("sources")));
+    CHECK(s.q("SELECT count(*) FROM source WHERE contributed_by = 'govmap-seed'") ==
+          std::to_string(rows_in("sources")));
 }
 
 TEST_CASE("The taxonomy has the 7 clusters and 40 issues of CRP.2 and 24 areas between them")
@@ -100,11 +101,42 @@ TEST_CASE("Every mechanism the transcript names or alludes to is in the map")
 {
     Seeded s;
     REQUIRE(s.report.problems.empty());
-    for (const char* slug : {"cstd", "wgec", "wgec-correspondence-group", "ecosoc", "unga", "igf", "africa-igf",
-                             "eurodig", "netmundial", "netmundial-initiative", "icann", "icann-gac", "iana-functions",
-                             "interpol", "hrc", "foc", "wipo", "wto", "apnic", "afrinic", "arin", "lacnic", "ripe-ncc",
-                             "nro", "ietf", "isoc", "hmrc", "itu", "unesco", "oecd", "budapest-convention", "apec-cbpr",
-                             "w3c", "unodc-ieg-cybercrime", "internet-jurisdiction", "un-gge"}) {
+    for (const char* slug : {"cstd",
+                             "wgec",
+                             "wgec-correspondence-group",
+                             "ecosoc",
+                             "unga",
+                             "igf",
+                             "africa-igf",
+                             "eurodig",
+                             "netmundial",
+                             "netmundial-initiative",
+                             "icann",
+                             "icann-gac",
+                             "iana-functions",
+                             "interpol",
+                             "hrc",
+                             "foc",
+                             "wipo",
+                             "wto",
+                             "apnic",
+                             "afrinic",
+                             "arin",
+                             "lacnic",
+                             "ripe-ncc",
+                             "nro",
+                             "ietf",
+                             "isoc",
+                             "hmrc",
+                             "itu",
+                             "unesco",
+                             "oecd",
+                             "budapest-convention",
+                             "apec-cbpr",
+                             "w3c",
+                             "unodc-ieg-cybercrime",
+                             "internet-jurisdiction",
+                             "un-gge"}) {
         INFO(slug);
         CHECK(s.q(std::string("SELECT count(*) FROM mechanism WHERE slug = '") + slug + "'") == "1");
     }
@@ -113,7 +145,8 @@ TEST_CASE("Every mechanism the transcript names or alludes to is in the map")
     CHECK(s.q("SELECT kind || '/' || status FROM mechanism WHERE slug = 'netmundial'") == "event/one_off");
     // Interpol is an adjacent mechanism under cybercrime.
     CHECK(s.q("SELECT count(*) FROM mechanism_area ma JOIN mechanism m ON m.id = ma.mechanism_id "
-              "JOIN issue_area a ON a.id = ma.area_id WHERE m.slug = 'interpol' AND a.code = 'security.cybercrime'") == "1");
+              "JOIN issue_area a ON a.id = ma.area_id WHERE m.slug = 'interpol' AND a.code = 'security.cybercrime'") ==
+          "1");
     // The transcript itself is a source.
     CHECK(s.q("SELECT published::text FROM source WHERE key = 'igf2014-ws139-transcript'") == "2014-09-03");
     // The WGEC sits in the UN chain: working group -> CSTD -> ECOSOC -> General Assembly.

@@ -73,7 +73,7 @@ void require_no_password(const test::Output& out)
     CHECK(out.all().find("s3cret") == std::string::npos);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("A TCP server with SCRAM password authentication is reached through --db, and the password is never printed")
 {

@@ -54,7 +54,7 @@ const char* const unique_violation = "23505";
 const char* const foreign_key_violation = "23503";
 const char* const invalid_enum_value = "22P02";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("A mechanism cannot be part of itself (cycle of length 1)")
 {
@@ -158,9 +158,10 @@ TEST_CASE("The taxonomy is a strict cluster, area, issue tree")
     m.sql("INSERT INTO issue_area (code, name, level) VALUES ('security', 'Security', 'cluster')");
     CHECK(m.failure("INSERT INTO issue_area (code, name, level) VALUES ('orphan', 'Orphan', 'area')") ==
           check_violation);
-    CHECK(m.failure("INSERT INTO issue_area (code, name, level, parent_id) "
-                    "SELECT 'security.cybercrime', 'Cybercrime', 'issue', id FROM issue_area WHERE code = 'security'") ==
-          check_violation);
+    CHECK(
+        m.failure("INSERT INTO issue_area (code, name, level, parent_id) "
+                  "SELECT 'security.cybercrime', 'Cybercrime', 'issue', id FROM issue_area WHERE code = 'security'") ==
+        check_violation);
     CHECK(m.last_message.find("at level issue but its parent is at level cluster") != std::string::npos);
     m.sql("INSERT INTO issue_area (code, name, level, parent_id) "
           "SELECT 'security.cybercrime-area', 'Cybercrime', 'area', id FROM issue_area WHERE code = 'security'");

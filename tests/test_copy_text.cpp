@@ -8,8 +8,9 @@ using govmap::db::Value;
 
 TEST_CASE("A row with tabs, newlines, backslashes and NULLs survives encoding and decoding")
 {
-    std::vector<Value> row{std::string("a\tb"), std::nullopt, std::string("line1\nline2\r"), std::string("C:\\dir\\"),
-                           std::string(""), std::string("\\N"), std::string("Ünïcødé 🌍 عربي")};
+    std::vector<Value> row{std::string("a\tb"),          std::nullopt,    std::string("line1\nline2\r"),
+                           std::string("C:\\dir\\"),     std::string(""), std::string("\\N"),
+                           std::string("Ünïcødé 🌍 عربي")};
     std::string line = encode_copy_line(row);
     CHECK(line.find('\n') == std::string::npos);
     CHECK(decode_copy_line(line) == row);

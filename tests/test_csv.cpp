@@ -15,7 +15,7 @@ std::vector<CsvRecord> all(const std::string& text)
         out.push_back(*rec);
     return out;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("Quoted fields hold commas, doubled quotes and line breaks, and line numbers follow the text")
 {

@@ -26,7 +26,8 @@ TEST_CASE("COPY in and COPY out round-trip hostile text as one statement each")
     tx.exec("CREATE TABLE t (n int, s text)");
     std::vector<std::vector<db::Value>> rows;
     for (int i = 0; i < 1000; ++i)
-        rows.push_back({std::to_string(i), i % 7 == 0 ? db::Value{} : db::Value{"tab\there\nnew\\line 🌍 " + std::to_string(i)}});
+        rows.push_back(
+            {std::to_string(i), i % 7 == 0 ? db::Value{} : db::Value{"tab\there\nnew\\line 🌍 " + std::to_string(i)}});
     auto before = conn.statements_sent();
     auto writer = tx.copy_in("t", {"n", "s"});
     for (const auto& row : rows)

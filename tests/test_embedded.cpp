@@ -1,8 +1,8 @@
 // The embedded default: govmap creates, starts, stops and recovers its own
 // cluster, as root (server as an unprivileged user) and as a normal user.
 #include "schema/db.hpp"
-#include "tests/support/skip.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/skip.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -126,7 +126,7 @@ void start_status_stop(const Home& home, const std::string& expected_server_user
     CHECK(home.run({"db", "stop"}).code == 0);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("As root, db start creates a cluster whose server runs as an unprivileged user")
 {

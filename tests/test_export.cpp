@@ -1,11 +1,11 @@
 // Exports read back by the real clients of each format: xmllint against the
 // published schemas, networkx, graphology, Graphviz, dotparser, headless
 // Cytoscape.js and Python's csv module.
-#include "output/export.hpp"
 #include "importer/importer.hpp"
-#include "tests/support/skip.hpp"
+#include "output/export.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/tempdb.hpp"
 
 #include <catch2/catch.hpp>
@@ -52,7 +52,8 @@ bool have_networkx()
 bool have_node_clients()
 {
     return test::have_client("the npm clients",
-                             "test -d " + std::string(GOVMAP_SOURCE_DIR) + "/tests/node_modules/cytoscape && command -v node",
+                             "test -d " + std::string(GOVMAP_SOURCE_DIR) +
+                                 "/tests/node_modules/cytoscape && command -v node",
                              "npm ci in tests/");
 }
 
@@ -102,7 +103,10 @@ struct Db {
         REQUIRE(out.code == 0);
         return path;
     }
-    long nodes() { return std::stol(test::scalar(conn, "SELECT count(*) FROM graph_node WHERE review_status = 'accepted'")); }
+    long nodes()
+    {
+        return std::stol(test::scalar(conn, "SELECT count(*) FROM graph_node WHERE review_status = 'accepted'"));
+    }
     long edges()
     {
         return std::stol(test::scalar(conn, "SELECT count(*) FROM graph_edge e JOIN graph_node s ON s.id = e.source "
@@ -117,7 +121,8 @@ struct Bundled : Db {
 
 // A map whose names and values are as hostile as we could make them.
 const std::string hostile_name = "Hostile <&>\"' name\nsecond line\twith tab \\ backslash -- ]]> \xF0\x9F\x8C\x8D "
-                                 "\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A \x01" "end";
+                                 "\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A \x01"
+                                 "end";
 const std::string long_description = std::string(10000 - 12, 'x') + " <&>\"' ]]> \\";
 
 struct Hostile : Db {
@@ -131,17 +136,25 @@ struct Hostile : Db {
         };
         importer::Options o;
         o.contributor = "test";
-        auto r = importer::import(
-            conn,
-            {{"areas.csv", "code,name,level,parent\nc," + quote("Cluster " + hostile_name) + ",cluster,\n"
-                           "c.a-area,Area,area,c\n", {}, {}},
-             {"mechanisms.csv", "slug,name,kind,scope,model,description,url\n"
-                                "hostile," + quote(hostile_name) + ",forum,global,multistakeholder," +
-                                    quote(long_description) + ",https://example.org/a?b=1&c=<2>\n"
-                                "plain,Plain,forum,regional,intergovernmental,,\n", {}, {}},
-             {"relations.csv", "from,kind,to\nhostile,feeds_into,plain\n", {}, {}},
-             {"mechanism_areas.csv", "mechanism,area\nhostile,c.a-area\n", {}, {}}},
-            o);
+        auto r =
+            importer::import(conn,
+                             {{"areas.csv",
+                               "code,name,level,parent\nc," + quote("Cluster " + hostile_name) +
+                                   ",cluster,\n"
+                                   "c.a-area,Area,area,c\n",
+                               {},
+                               {}},
+                              {"mechanisms.csv",
+                               "slug,name,kind,scope,model,description,url\n"
+                               "hostile," +
+                                   quote(hostile_name) + ",forum,global,multistakeholder," + quote(long_description) +
+                                   ",https://example.org/a?b=1&c=<2>\n"
+                                   "plain,Plain,forum,regional,intergovernmental,,\n",
+                               {},
+                               {}},
+                              {"relations.csv", "from,kind,to\nhostile,feeds_into,plain\n", {}, {}},
+                              {"mechanism_areas.csv", "mechanism,area\nhostile,c.a-area\n", {}, {}}},
+                             o);
         for (const auto& p : r.problems)
             UNSCOPED_INFO(p.where << ": " << p.message);
         REQUIRE(r.problems.empty());
@@ -172,7 +185,7 @@ std::string dot_label(const std::string& raw)
     return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("GraphML passes the published schema and networkx and graphology read it with typed attributes")
 {
@@ -352,22 +365,29 @@ TEST_CASE("Filters select the nodes and edges derived by hand")
     Db d;
     importer::Options o;
     o.contributor = "test";
-    auto r = importer::import(
-        d.conn,
-        {{"areas.csv", "code,name,level,parent\nc,C,cluster,\nc.a1-area,A1,area,c\nc.a2-area,A2,area,c\n"
-                       "c.i1,I1,issue,c.a1-area\nc.i2,I2,issue,c.a2-area\n", {}, {}},
-         {"mechanisms.csv", "slug,name,kind,scope,model\ng1,G1,forum,global,multistakeholder\n"
-                            "r1,R1,forum,regional,intergovernmental\nn1,N1,forum,national,intergovernmental\n", {}, {}},
-         {"mechanism_areas.csv", "mechanism,area\ng1,c.i1\nr1,c.i1\nn1,c.i2\n", {}, {}},
-         {"relations.csv", "from,kind,to\nr1,part_of,g1\nn1,cooperates_with,r1\n", {}, {}},
-         {"regions.csv", "mechanism,region\nr1,europe\nn1,western-europe\n", {}, {}},
-         {"stakeholders.csv", "mechanism,group\ng1,civil_society\n", {}, {}}},
-        o);
+    auto r = importer::import(d.conn,
+                              {{"areas.csv",
+                                "code,name,level,parent\nc,C,cluster,\nc.a1-area,A1,area,c\nc.a2-area,A2,area,c\n"
+                                "c.i1,I1,issue,c.a1-area\nc.i2,I2,issue,c.a2-area\n",
+                                {},
+                                {}},
+                               {"mechanisms.csv",
+                                "slug,name,kind,scope,model\ng1,G1,forum,global,multistakeholder\n"
+                                "r1,R1,forum,regional,intergovernmental\nn1,N1,forum,national,intergovernmental\n",
+                                {},
+                                {}},
+                               {"mechanism_areas.csv", "mechanism,area\ng1,c.i1\nr1,c.i1\nn1,c.i2\n", {}, {}},
+                               {"relations.csv", "from,kind,to\nr1,part_of,g1\nn1,cooperates_with,r1\n", {}, {}},
+                               {"regions.csv", "mechanism,region\nr1,europe\nn1,western-europe\n", {}, {}},
+                               {"stakeholders.csv", "mechanism,group\ng1,civil_society\n", {}, {}}},
+                              o);
     REQUIRE(r.problems.empty());
     o.status = "proposed";
-    r = importer::import(d.conn, {{"mechanisms.csv", "slug,name,kind,scope,model\np1,P1,forum,global,multistakeholder\n", {}, {}},
-                                  {"mechanism_areas.csv", "mechanism,area\np1,c.i2\n", {}, {}}},
-                         o);
+    r = importer::import(
+        d.conn,
+        {{"mechanisms.csv", "slug,name,kind,scope,model\np1,P1,forum,global,multistakeholder\n", {}, {}},
+         {"mechanism_areas.csv", "mechanism,area\np1,c.i2\n", {}, {}}},
+        o);
     REQUIRE(r.problems.empty());
     auto count = [&](output::ExportOptions opts) {
         std::ostringstream sink;
@@ -415,8 +435,11 @@ TEST_CASE("The option --with-gaps adds coverage counts, gap flags and betweennes
     auto r = importer::import(
         d.conn,
         {{"areas.csv", "code,name,level,parent\nc,C,cluster,\nc.a1-area,A1,area,c\nc.a2-area,A2,area,c\n", {}, {}},
-         {"mechanisms.csv", "slug,name,kind,scope,model\na,A,forum,global,multistakeholder\n"
-                            "b,B,forum,global,multistakeholder\nc,Cee,forum,global,multistakeholder\n", {}, {}},
+         {"mechanisms.csv",
+          "slug,name,kind,scope,model\na,A,forum,global,multistakeholder\n"
+          "b,B,forum,global,multistakeholder\nc,Cee,forum,global,multistakeholder\n",
+          {},
+          {}},
          {"mechanism_areas.csv", "mechanism,area\na,c.a1-area\n", {}, {}},
          {"relations.csv", "from,kind,to\na,feeds_into,b\nb,feeds_into,c\n", {}, {}}},
         o);

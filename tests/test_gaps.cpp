@@ -117,7 +117,7 @@ const analysis::Finding* find(const analysis::GapReport& r, const std::string& k
 
 using V = std::vector<std::string>;
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Coverage rolls up from issues to areas and the cluster, counting each mechanism once")
 {
@@ -149,8 +149,8 @@ TEST_CASE("uncovered, thin, no_global, no_multistakeholder and adjacent_only fol
     // i4/a2: n1 is national. i2: x1 is global, so not no_global.
     CHECK(found(r, {"no_global"}) == V{"no_global@c.a2-area", "no_global@c.i4"});
     // i2 (x1, n2) and i4/a2 (n1) have no multistakeholder mechanism; all three are adjacent-only.
-    CHECK(found(r, {"no_multistakeholder"}) == V{"no_multistakeholder@c.a2-area", "no_multistakeholder@c.i2",
-                                                 "no_multistakeholder@c.i4"});
+    CHECK(found(r, {"no_multistakeholder"}) ==
+          V{"no_multistakeholder@c.a2-area", "no_multistakeholder@c.i2", "no_multistakeholder@c.i4"});
     CHECK(found(r, {"adjacent_only"}) == V{"adjacent_only@c.a2-area", "adjacent_only@c.i2", "adjacent_only@c.i4"});
     CHECK(find(r, "adjacent_only", "c.i2")->mechanisms == V{"n2", "x1"});
 }
@@ -231,8 +231,8 @@ TEST_CASE("stakeholder_missing names each group no covering mechanism involves")
         if (f.kind == "stakeholder_missing" && f.node == std::string("c.i1"))
             missing.push_back(f.detail.substr(f.detail.rfind("involves ") + 9));
     std::sort(missing.begin(), missing.end());
-    CHECK(missing == V{"Academia", "Intergovernmental and international organisations", "Private sector",
-                       "Technical community"});
+    CHECK(missing ==
+          V{"Academia", "Intergovernmental and international organisations", "Private sector", "Technical community"});
 }
 
 TEST_CASE("A node served by one mechanism, or linked through one articulation point, has a single point of failure")
@@ -295,7 +295,8 @@ TEST_CASE("low_assessment fires when every assessed mechanism on a node scores 1
     REQUIRE(f);
     CHECK(f->detail.find("openness") != std::string::npos);
     CHECK(f->detail.find("(2 assessed)") != std::string::npos);
-    CHECK(std::count_if(r.findings.begin(), r.findings.end(), [](const auto& x) { return x.kind == "low_assessment"; }) >= 1);
+    CHECK(std::count_if(r.findings.begin(), r.findings.end(),
+                        [](const auto& x) { return x.kind == "low_assessment"; }) >= 1);
     for (const auto& x : r.findings)
         CHECK_FALSE((x.kind == "low_assessment" && x.detail.find("transparency") != std::string::npos));
 }
@@ -322,10 +323,11 @@ TEST_CASE("Proposed rows are left out by default and counted with --include-prop
     importer::Options o;
     o.contributor = "test";
     o.status = "proposed";
-    auto imp = importer::import(m.conn,
-                                {{"mechanisms.csv", "slug,name,kind,scope,model\np1,P1,forum,global,multistakeholder\n", {}, {}},
-                                 {"mechanism_areas.csv", "mechanism,area\np1,c.a3-area\n", {}, {}}},
-                                o);
+    auto imp = importer::import(
+        m.conn,
+        {{"mechanisms.csv", "slug,name,kind,scope,model\np1,P1,forum,global,multistakeholder\n", {}, {}},
+         {"mechanism_areas.csv", "mechanism,area\np1,c.a3-area\n", {}, {}}},
+        o);
     REQUIRE(imp.problems.empty());
     CHECK(find(m.gaps(), "uncovered", "c.a3-area") != nullptr);
     analysis::GapOptions g;

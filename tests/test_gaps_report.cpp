@@ -2,9 +2,9 @@
 // a JSON Schema validator, xmllint, a CSV reader; and properties that must
 // hold for the real data (not a frozen copy of the output).
 #include "importer/csv.hpp"
-#include "tests/support/skip.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/tempdb.hpp"
 
 #include <catch2/catch.hpp>
@@ -51,7 +51,7 @@ std::string schema_validator()
     return {};
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("The JSON report follows docs/gaps.schema.json")
 {
@@ -60,8 +60,9 @@ TEST_CASE("The JSON report follows docs/gaps.schema.json")
     auto path = dir.write("gaps.json", b.gaps({"--format", "json", "--by-region"}).out);
     auto py = schema_validator();
     if (test::require_or_skip(!py.empty(), "schema validation needs Python's jsonschema (python3-jsonschema)")) {
-        std::string cmd = py + " -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
-                               "json.load(open(sys.argv[2])))' " +
+        std::string cmd = py +
+                          " -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+                          "json.load(open(sys.argv[2])))' " +
                           path + " " + GOVMAP_SOURCE_DIR + "/docs/gaps.schema.json";
         CHECK(std::system(cmd.c_str()) == 0);
     }
@@ -78,7 +79,8 @@ TEST_CASE("The bundled map's report shows every cluster and Interpol as an adjac
     for (const auto& n : report["nodes"])
         if (n["level"] == "cluster")
             clusters.insert(n["code"].get<std::string>());
-    CHECK(clusters.size() == std::stoul(test::scalar(b.conn, "SELECT count(*) FROM issue_area WHERE level = 'cluster'")));
+    CHECK(clusters.size() ==
+          std::stoul(test::scalar(b.conn, "SELECT count(*) FROM issue_area WHERE level = 'cluster'")));
     auto cybercrime = std::find_if(report["nodes"].begin(), report["nodes"].end(),
                                    [](const nlohmann::json& n) { return n["code"] == "security.cybercrime"; });
     REQUIRE(cybercrime != report["nodes"].end());
@@ -122,8 +124,9 @@ TEST_CASE("The HTML report is well-formed XHTML with one heat-map cell per row a
     }
     CHECK(rows.size() == 24);
     // 3 scopes + 5 models + 2 centralities + the regions directly under the root.
-    auto continents = std::stoul(test::scalar(b.conn, "SELECT count(*) FROM region r JOIN region p ON p.id = r.parent_id "
-                                                      "WHERE p.parent_id IS NULL"));
+    auto continents =
+        std::stoul(test::scalar(b.conn, "SELECT count(*) FROM region r JOIN region p ON p.id = r.parent_id "
+                                        "WHERE p.parent_id IS NULL"));
     CHECK(cols.size() == 10 + continents);
     CHECK(cells == rows.size() * cols.size());
     // Zero cells stand out, and a legend explains the colours.

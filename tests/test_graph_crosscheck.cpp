@@ -3,8 +3,8 @@
 // brute-force search for articulation points that separate a set of mechanisms.
 #include "graph/linkage.hpp"
 #include "importer/importer.hpp"
-#include "tests/support/skip.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/tempdb.hpp"
 
 #include <catch2/catch.hpp>
@@ -51,7 +51,8 @@ struct RandomMap {
         }
         importer::Options o;
         o.contributor = "generator";
-        auto r = importer::import(conn, {{"mechanisms.csv", mechanisms, {}, {}}, {"relations.csv", relations, {}, {}}}, o);
+        auto r =
+            importer::import(conn, {{"mechanisms.csv", mechanisms, {}, {}}, {"relations.csv", relations, {}, {}}}, o);
         REQUIRE(r.problems.empty());
         g = graph::load_linkage(conn, {});
         REQUIRE(g.size() == static_cast<std::size_t>(n));
@@ -60,7 +61,8 @@ struct RandomMap {
     bool pgrouting()
     {
         try {
-            conn.in_transaction([](db::Transaction& tx) { tx.exec("CREATE EXTENSION IF NOT EXISTS pgrouting CASCADE"); });
+            conn.in_transaction(
+                [](db::Transaction& tx) { tx.exec("CREATE EXTENSION IF NOT EXISTS pgrouting CASCADE"); });
             return true;
         } catch (const db::Error& e) {
             return test::require_or_skip(false, std::string("pgRouting is not available (postgresql-15-pgrouting): ") +
@@ -72,7 +74,7 @@ struct RandomMap {
 const char* const edges_sql = "'SELECT id, from_id AS source, to_id AS target, 1.0::float8 AS cost, "
                               "1.0::float8 AS reverse_cost FROM mechanism_relation'";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Connected components agree with pgRouting's pgr_connectedComponents")
 {

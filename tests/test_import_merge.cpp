@@ -28,7 +28,8 @@ importer::Options as(const std::string& who = "tester")
     return o;
 }
 
-const std::string sources = "key,title,url\ns1,Source one,https://example.org/one\ns2,Source two,https://example.org/two\n";
+const std::string sources =
+    "key,title,url\ns1,Source one,https://example.org/one\ns2,Source two,https://example.org/two\n";
 const std::string areas = "code,name,level,parent,source\n"
                           "security,Security,cluster,,s1\n"
                           "security.cybercrime-area,Cybercrime,area,security,s1\n"
@@ -58,7 +59,7 @@ std::string problems(const importer::Report& r)
     return s;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Importing the same files again reports everything unchanged and touches no row")
 {
@@ -113,24 +114,30 @@ TEST_CASE("A column missing from a file leaves existing values alone; an empty c
     test::TempDatabase tdb;
     auto conn = tdb.connect();
     REQUIRE(problems(importer::import(conn, base(), as())).empty());
-    auto r = importer::import(conn, {file("mechanisms.csv", "slug,name,kind,scope,model\n"
-                                                            "interpol,International Criminal Police Organization,"
-                                                            "organisation,global,intergovernmental\n")},
+    auto r = importer::import(conn,
+                              {file("mechanisms.csv", "slug,name,kind,scope,model\n"
+                                                      "interpol,International Criminal Police Organization,"
+                                                      "organisation,global,intergovernmental\n")},
                               as());
     REQUIRE(problems(r).empty());
     CHECK(r.counts["mechanisms"].unchanged == 1);
-    CHECK(test::scalar(conn, "SELECT description || '/' || acronym || '/' || centrality FROM mechanism WHERE slug = 'interpol'") ==
-          "Police cooperation/INTERPOL/adjacent");
+    CHECK(
+        test::scalar(
+            conn, "SELECT description || '/' || acronym || '/' || centrality FROM mechanism WHERE slug = 'interpol'") ==
+        "Police cooperation/INTERPOL/adjacent");
 
-    r = importer::import(conn, {file("mechanisms.csv", "slug,name,kind,scope,model,description,centrality\n"
-                                                       "interpol,International Criminal Police Organization,"
-                                                       "organisation,global,intergovernmental,,\n")},
+    r = importer::import(conn,
+                         {file("mechanisms.csv", "slug,name,kind,scope,model,description,centrality\n"
+                                                 "interpol,International Criminal Police Organization,"
+                                                 "organisation,global,intergovernmental,,\n")},
                          as());
     REQUIRE(problems(r).empty());
     CHECK(r.counts["mechanisms"].updated == 1);
     // An emptied optional column becomes NULL; an emptied column with a default takes the default.
-    CHECK(test::scalar(conn, "SELECT coalesce(description, 'NULL') || '/' || centrality FROM mechanism WHERE slug = 'interpol'") ==
-          "NULL/core");
+    CHECK(
+        test::scalar(
+            conn, "SELECT coalesce(description, 'NULL') || '/' || centrality FROM mechanism WHERE slug = 'interpol'") ==
+        "NULL/core");
 }
 
 TEST_CASE("The same map as CSV, as the spreadsheet layout and as JSON gives identical databases")
@@ -142,12 +149,12 @@ TEST_CASE("The same map as CSV, as the spreadsheet layout and as JSON gives iden
                                  "human-rights.privacy-area,Privacy and data protection,area,human-rights\n";
     // 1. One CSV file per record type.
     std::vector<importer::InputFile> csv{
-        file("areas.csv", area_csv),
-        file("sources.csv", "key,title,url\nev," + src_url + "," + src_url + "\n"),
+        file("areas.csv", area_csv), file("sources.csv", "key,title,url\nev," + src_url + "," + src_url + "\n"),
         file("mechanisms.csv", "slug,name,acronym,kind,scope,model,centrality,url,source\n"
                                "interpol,International Criminal Police Organization,INTERPOL,organisation,global,"
                                "intergovernmental,adjacent,https://www.interpol.int/,ev\n"
-                               "coe,Council of Europe,CoE,organisation,regional,intergovernmental,adjacent,," + src_url + "\n"),
+                               "coe,Council of Europe,CoE,organisation,regional,intergovernmental,adjacent,," +
+                                   src_url + "\n"),
         file("mechanism_areas.csv", "mechanism,area,strength,note,source\n"
                                     "interpol,security.cybercrime-area,primary,police cooperation,ev\n"
                                     "coe,security.cybercrime-area,secondary,,ev\n"
@@ -156,12 +163,17 @@ TEST_CASE("The same map as CSV, as the spreadsheet layout and as JSON gives iden
     // 2. The working group's sheet, one row per mechanism x area (areas named as people name them).
     std::vector<importer::InputFile> sheet{
         file("areas.csv", area_csv),
-        file("sheet.csv", "Area,Mechanism,Acronym,Scope,Model,Centrality,Strength,Region,URL,Source URL,Notes\n"
-                          "Cybercrime,International Criminal Police Organization,INTERPOL,global,intergovernmental,"
-                          "adjacent,primary,,https://www.interpol.int/," + src_url + ",police cooperation\n"
-                          "Cybercrime,Council of Europe,CoE,regional,intergovernmental,adjacent,secondary,Europe,," +
-                              src_url + ",\n"
-                          "Privacy and data protection,Council of Europe,CoE,,,,primary,europe,," + src_url + ",\n")};
+        file("sheet.csv",
+             "Area,Mechanism,Acronym,Scope,Model,Centrality,Strength,Region,URL,Source URL,Notes\n"
+             "Cybercrime,International Criminal Police Organization,INTERPOL,global,intergovernmental,"
+             "adjacent,primary,,https://www.interpol.int/," +
+                 src_url +
+                 ",police cooperation\n"
+                 "Cybercrime,Council of Europe,CoE,regional,intergovernmental,adjacent,secondary,Europe,," +
+                 src_url +
+                 ",\n"
+                 "Privacy and data protection,Council of Europe,CoE,,,,primary,europe,," +
+                 src_url + ",\n")};
     sheet[1].format = "spreadsheet";
     // 3. One JSON document.
     std::vector<importer::InputFile> json{file("map.json", R"({
@@ -169,7 +181,8 @@ TEST_CASE("The same map as CSV, as the spreadsheet layout and as JSON gives iden
                   {"code": "security.cybercrime-area", "name": "Cybercrime", "level": "area", "parent": "security"},
                   {"code": "human-rights", "name": "Human rights", "level": "cluster"},
                   {"code": "human-rights.privacy-area", "name": "Privacy and data protection", "level": "area", "parent": "human-rights"}],
-        "sources": [{"key": "evidence", "title": ")" + src_url + R"(", "url": ")" + src_url + R"("}],
+        "sources": [{"key": "evidence", "title": ")" + src_url +
+                                                               R"(", "url": ")" + src_url + R"("}],
         "mechanisms": [
           {"slug": "interpol", "name": "International Criminal Police Organization", "acronym": "INTERPOL", "kind": "organisation",
            "scope": "global", "model": "intergovernmental", "centrality": "adjacent", "url": "https://www.interpol.int/", "source": "evidence"},
@@ -217,17 +230,20 @@ TEST_CASE("The options --source, --as and --status apply to the rows they should
     auto out = test::run_govmap({"import", dir.write("sources.csv", sources), dir.write("areas.csv", areas)},
                                 {{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}});
     REQUIRE(out.code == 0);
-    out = test::run_govmap({"import", "--source", "https://example.org/two", "--as", "Phil Rushton", "--status", "proposed",
+    out = test::run_govmap({"import", "--source", "https://example.org/two", "--as", "Phil Rushton", "--status",
+                            "proposed",
                             dir.write("mechanisms.csv", "slug,name,kind,scope,model,source\n"
                                                         "with-source,A,forum,global,multistakeholder,s1\n"
                                                         "without-source,B,forum,global,multistakeholder,\n")},
                            {{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}});
     INFO(out.all());
     REQUIRE(out.code == 0);
-    CHECK(test::scalar(conn, "SELECT string_agg(m.slug || ':' || s.key || ':' || m.contributed_by || ':' || m.review_status, "
-                             "' ' ORDER BY m.slug) FROM mechanism m JOIN source s ON s.id = m.source_id") ==
+    CHECK(test::scalar(conn,
+                       "SELECT string_agg(m.slug || ':' || s.key || ':' || m.contributed_by || ':' || m.review_status, "
+                       "' ' ORDER BY m.slug) FROM mechanism m JOIN source s ON s.id = m.source_id") ==
           "with-source:s1:Phil Rushton:proposed without-source:s2:Phil Rushton:proposed");
-    out = test::run_govmap({"import", "--source", "nope", dir.write("relations.csv", "from,kind,to\nwith-source,feeds_into,without-source\n")},
+    out = test::run_govmap({"import", "--source", "nope",
+                            dir.write("relations.csv", "from,kind,to\nwith-source,feeds_into,without-source\n")},
                            {{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}});
     CHECK(out.code == 3);
     CHECK(out.err.find("--source: unknown source 'nope'") != std::string::npos);

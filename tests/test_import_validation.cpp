@@ -59,13 +59,14 @@ struct Fixture {
 
 const std::string mech_header = "slug,name,kind,scope,model\n";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("A missing required field is reported with its file, line and field")
 {
     Fixture f;
-    f.rejected({{"mechanisms.csv", mech_header + "ok,Fine,forum,global,multistakeholder\nx,,forum,global,multistakeholder\n"}},
-               {"mechanisms.csv:3:name: missing required field"});
+    f.rejected(
+        {{"mechanisms.csv", mech_header + "ok,Fine,forum,global,multistakeholder\nx,,forum,global,multistakeholder\n"}},
+        {"mechanisms.csv:3:name: missing required field"});
 }
 
 TEST_CASE("An unknown column and a missing required column are reported on line 1")
@@ -117,10 +118,12 @@ TEST_CASE("References to unknown areas, mechanisms, regions, groups and sources 
                 {"relations.csv", "from,kind,to\nghost,feeds_into,budapest\n"},
                 {"regions.csv", "mechanism,region\nbudapest,atlantis\n"},
                 {"stakeholders.csv", "mechanism,group\nbudapest,martians\n"},
-                {"mechanisms.csv", mech_header.substr(0, mech_header.size() - 1) + ",source\nx,X,forum,global,multistakeholder,nosuch\n"}},
+                {"mechanisms.csv", mech_header.substr(0, mech_header.size() - 1) +
+                                       ",source\nx,X,forum,global,multistakeholder,nosuch\n"}},
                {"mechanism_areas.csv:2:area: unknown area 'nowhere' (in neither these files nor the database)",
-                "mechanism_areas.csv:3:mechanism: unknown mechanism 'ghost'", "relations.csv:2:from: unknown mechanism 'ghost'",
-                "regions.csv:2:region: unknown region 'atlantis'", "stakeholders.csv:2:group: unknown stakeholder group 'martians'",
+                "mechanism_areas.csv:3:mechanism: unknown mechanism 'ghost'",
+                "relations.csv:2:from: unknown mechanism 'ghost'", "regions.csv:2:region: unknown region 'atlantis'",
+                "stakeholders.csv:2:group: unknown stakeholder group 'martians'",
                 "mechanisms.csv:2:source: unknown source 'nosuch'"});
 }
 
@@ -140,10 +143,11 @@ TEST_CASE("References may point at records in the same set of files or in the da
 TEST_CASE("A duplicate key within the files names both places")
 {
     Fixture f;
-    f.rejected({{"mechanisms.csv", mech_header + "x,X,forum,global,multistakeholder\nx,Again,forum,global,multistakeholder\n"},
-                {"more_mechanisms.csv", mech_header + "x,Third,forum,global,multistakeholder\n"}},
-               {"mechanisms.csv:3:slug: duplicate mechanism 'x' (first at ",
-                "more_mechanisms.csv:2:slug: duplicate mechanism 'x' (first at "});
+    f.rejected(
+        {{"mechanisms.csv", mech_header + "x,X,forum,global,multistakeholder\nx,Again,forum,global,multistakeholder\n"},
+         {"more_mechanisms.csv", mech_header + "x,Third,forum,global,multistakeholder\n"}},
+        {"mechanisms.csv:3:slug: duplicate mechanism 'x' (first at ",
+         "more_mechanisms.csv:2:slug: duplicate mechanism 'x' (first at "});
 }
 
 TEST_CASE("A relation that would close a part_of cycle with what the database holds is rejected")
@@ -170,7 +174,8 @@ TEST_CASE("An empty file and a file with only a header are rejected")
 TEST_CASE("A broken quote in a CSV file is reported with its line")
 {
     Fixture f;
-    f.rejected({{"mechanisms.csv", mech_header + "x,X,forum,global,multistakeholder\ny,\"open,forum,global,multistakeholder\n"}},
+    f.rejected({{"mechanisms.csv",
+                 mech_header + "x,X,forum,global,multistakeholder\ny,\"open,forum,global,multistakeholder\n"}},
                {"mechanisms.csv:3: a quoted field is never closed"});
 }
 
@@ -208,11 +213,12 @@ TEST_CASE("In the spreadsheet layout, disagreeing attributes of one mechanism na
 TEST_CASE("Several errors in one file are all reported")
 {
     Fixture f;
-    auto out = f.rejected({{"mechanisms.csv", mech_header + "Bad Slug,X,forum,global,multistakeholder\n"
-                                                            "b,,gathering,global,multistakeholder\n"
-                                                            "c,C,forum,global,anarchy\n"}},
-                          {"mechanisms.csv:2:slug: 'Bad Slug' is not a valid slug", "mechanisms.csv:3:name: missing required field",
-                           "mechanisms.csv:3:kind: 'gathering' is not one of", "mechanisms.csv:4:model: 'anarchy' is not one of"});
+    auto out = f.rejected(
+        {{"mechanisms.csv", mech_header + "Bad Slug,X,forum,global,multistakeholder\n"
+                                          "b,,gathering,global,multistakeholder\n"
+                                          "c,C,forum,global,anarchy\n"}},
+        {"mechanisms.csv:2:slug: 'Bad Slug' is not a valid slug", "mechanisms.csv:3:name: missing required field",
+         "mechanisms.csv:3:kind: 'gathering' is not one of", "mechanisms.csv:4:model: 'anarchy' is not one of"});
     CHECK(out.err.find("4 problem(s) found") != std::string::npos);
 }
 

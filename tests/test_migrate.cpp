@@ -18,7 +18,7 @@ std::string fingerprint(db::Connection& conn)
               "FROM schema_migrations")
         .text(0, "f");
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("Migrating a new database applies every migration in order, and migrating again changes nothing")
 {
@@ -67,7 +67,8 @@ TEST_CASE("A migration edited after it was applied is refused with exit code 4")
     edited[0].checksum = "0000000000000000000000000000000000000000000000000000000000000000";
     CHECK_THROWS_AS(schema::migrate(conn, edited), schema::SchemaConflict);
 
-    conn.in_transaction([](db::Transaction& tx) { tx.exec("UPDATE schema_migrations SET checksum = 'abc' WHERE version = 1"); });
+    conn.in_transaction(
+        [](db::Transaction& tx) { tx.exec("UPDATE schema_migrations SET checksum = 'abc' WHERE version = 1"); });
     auto out = test::run_govmap({"migrate"}, against(tdb));
     CHECK(out.code == 4);
     CHECK(out.err.find("migration 0001_core has changed since it was applied") != std::string::npos);

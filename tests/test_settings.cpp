@@ -39,7 +39,7 @@ void clear_all(EnvGuard& env)
                           "PGSERVICEFILE", "PGSSLMODE", "PGPASSWORD"})
         env.set(v, nullptr);
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("The --db flag wins over GOVMAP_DB, which wins over the libpq environment")
 {
@@ -73,8 +73,9 @@ TEST_CASE("Describing a connection never shows its password")
     EnvGuard env;
     clear_all(env);
     env.set("PGPASSWORD", "envsecret");
-    for (std::string conninfo : {"postgresql://alice:s3cr%21t@db.example.org:6543/maps?sslmode=require",
-                                 "host=db.example.org port=6543 dbname=maps user=alice password=s3cr!t sslmode=require"}) {
+    for (std::string conninfo :
+         {"postgresql://alice:s3cr%21t@db.example.org:6543/maps?sslmode=require",
+          "host=db.example.org port=6543 dbname=maps user=alice password=s3cr!t sslmode=require"}) {
         std::string d = describe_conninfo(conninfo);
         INFO(d);
         CHECK(d.find("s3cr") == std::string::npos);

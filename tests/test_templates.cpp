@@ -1,8 +1,8 @@
 // The documented templates import as documented, and the JSON template
 // satisfies the published JSON Schema.
-#include "tests/support/skip.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/tempdb.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,14 +14,14 @@ using namespace govmap;
 namespace {
 const std::string templates = std::string(GOVMAP_SOURCE_DIR) + "/docs/templates/";
 test::RunOptions on(const test::TempDatabase& tdb) { return {{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}}; }
-} // namespace
+}  // namespace
 
 TEST_CASE("The CSV templates and the JSON template hold the same map")
 {
     test::TempDatabase a, b;
     std::vector<std::string> csv{"import"};
-    for (const char* t : {"sources", "areas", "mechanisms", "mechanism_areas", "relations", "stakeholders", "regions",
-                          "assessments"})
+    for (const char* t :
+         {"sources", "areas", "mechanisms", "mechanism_areas", "relations", "stakeholders", "regions", "assessments"})
         csv.push_back(templates + t + ".csv");
     auto out = test::run_govmap(csv, on(a));
     INFO(out.all());
@@ -34,9 +34,10 @@ TEST_CASE("The CSV templates and the JSON template hold the same map")
     // The CSV stakeholders template also names a group by its name ("Governments").
     CHECK(test::scalar(ca, "SELECT count(*) FROM mechanism_stakeholder") == "2");
     cb.in_transaction([](db::Transaction& tx) {
-        tx.exec("INSERT INTO mechanism_stakeholder (mechanism_id, stakeholder_group_id, role, source_id, review_status) "
-                "SELECT m.id, g.id, 'open_participation', s.id, 'accepted' FROM mechanism m, stakeholder_group g, source s "
-                "WHERE m.slug = 'wgec-cg' AND g.code = 'governments' AND s.key = 'wgec-cg-tor'");
+        tx.exec(
+            "INSERT INTO mechanism_stakeholder (mechanism_id, stakeholder_group_id, role, source_id, review_status) "
+            "SELECT m.id, g.id, 'open_participation', s.id, 'accepted' FROM mechanism m, stakeholder_group g, source s "
+            "WHERE m.slug = 'wgec-cg' AND g.code = 'governments' AND s.key = 'wgec-cg-tor'");
     });
     CHECK(test::content(ca) == test::content(cb));
 }
@@ -52,7 +53,8 @@ TEST_CASE("The spreadsheet template imports directly")
     auto conn = tdb.connect();
     CHECK(test::scalar(conn, "SELECT string_agg(slug, ',' ORDER BY slug) FROM mechanism") ==
           "council-of-europe-convention-on-cybercrime,interpol");
-    CHECK(test::scalar(conn, "SELECT r.code FROM mechanism_region mr JOIN region r ON r.id = mr.region_id") == "europe");
+    CHECK(test::scalar(conn, "SELECT r.code FROM mechanism_region mr JOIN region r ON r.id = mr.region_id") ==
+          "europe");
 }
 
 TEST_CASE("The JSON template satisfies docs/import.schema.json")
@@ -66,15 +68,19 @@ TEST_CASE("The JSON template satisfies docs/import.schema.json")
         }
     if (!test::require_or_skip(!validator.empty(), "no Python jsonschema module (python3-jsonschema)"))
         return;
-    std::string cmd = validator + " -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
-                                  "json.load(open(sys.argv[2])))' " +
+    std::string cmd = validator +
+                      " -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+                      "json.load(open(sys.argv[2])))' " +
                       templates + "map.json " + GOVMAP_SOURCE_DIR + "/docs/import.schema.json";
     CHECK(std::system(cmd.c_str()) == 0);
     // And the schema is not vacuous: a wrong enum value fails it.
     test::TempDir dir;
-    auto bad = dir.write("bad.json", R"({"mechanisms": [{"slug": "x", "name": "X", "kind": "forum", "scope": "moon", "model": "multistakeholder"}]})");
-    cmd = validator + " -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
-                      "json.load(open(sys.argv[2])))' 2>/dev/null " +
+    auto bad = dir.write(
+        "bad.json",
+        R"({"mechanisms": [{"slug": "x", "name": "X", "kind": "forum", "scope": "moon", "model": "multistakeholder"}]})");
+    cmd = validator +
+          " -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+          "json.load(open(sys.argv[2])))' 2>/dev/null " +
           bad + " " + GOVMAP_SOURCE_DIR + "/docs/import.schema.json";
     CHECK(std::system(cmd.c_str()) != 0);
 }

@@ -54,7 +54,7 @@ std::set<std::string> kind_literals(db::Transaction& tx, const std::string& view
     return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Every SQL enum type has exactly the vocabulary's values, in the same order")
 {

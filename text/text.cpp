@@ -156,4 +156,4 @@ std::string count_of(long n, std::string_view one, std::string_view many)
     return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-} // namespace govmap::text
+}  // namespace govmap::text

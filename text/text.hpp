@@ -44,4 +44,4 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 /// "1 mechanism", "3 mechanisms".
 std::string count_of(long n, std::string_view one, std::string_view many);
 
-} // namespace govmap::text
+}  // namespace govmap::text

@@ -19,21 +19,23 @@ std::vector<Enumeration> make()
         {"area_level", true, {"cluster", "area", "issue"}},
         {"mechanism_kind", true, {"organisation", "forum", "process", "event", "instrument", "network"}},
         {"mechanism_scope", true, {"global", "regional", "national"}},
-        {"governance_model", true,
+        {"governance_model",
+         true,
          {"intergovernmental", "multistakeholder", "private_sector", "technical_community", "civil_society"}},
         {"centrality", true, {"core", "adjacent"}},
         {"mechanism_status", true, {"active", "concluded", "one_off", "withdrawn"}},
         {"area_strength", true, {"primary", "secondary"}},
         {"relation_kind", true, relations},
         {"stakeholder_role", true, {"member", "observer", "open_participation"}},
-        {"principle", true,
+        {"principle",
+         true,
          {"openness", "transparency", "inclusiveness", "accountability", "consensus", "predictability"}},
         {"node_kind", false, {"area", "mechanism", "stakeholder", "region"}},
         {"edge_kind", false, edges},
     };
 }
 
-} // namespace
+}  // namespace
 
 bool Enumeration::contains(std::string_view value) const
 {
@@ -62,4 +64,4 @@ const Enumeration& get(std::string_view name)
     throw std::out_of_range("no enumeration named " + std::string(name));
 }
 
-} // namespace govmap::vocab
+}  // namespace govmap::vocab

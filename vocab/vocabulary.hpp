@@ -44,4 +44,4 @@ inline constexpr std::string_view node_kind = "node_kind";
 /// edges made from other tables (not an SQL enum).
 inline constexpr std::string_view edge_kind = "edge_kind";
 
-} // namespace govmap::vocab
+}  // namespace govmap::vocab

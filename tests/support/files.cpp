@@ -39,9 +39,9 @@ std::string scalar(db::Connection& conn, const std::string& sql, const db::Param
 std::string fingerprint(db::Connection& conn)
 {
     std::string all;
-    for (const char* t : {"source", "issue_area", "mechanism", "stakeholder_group", "region", "mechanism_area",
-                          "mechanism_relation", "mechanism_stakeholder", "mechanism_region", "assessment",
-                          "schema_migrations"})
+    for (const char* t :
+         {"source", "issue_area", "mechanism", "stakeholder_group", "region", "mechanism_area", "mechanism_relation",
+          "mechanism_stakeholder", "mechanism_region", "assessment", "schema_migrations"})
         all += std::string(t) + "=" +
                scalar(conn, std::string("SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '-') FROM ") +
                                 t + " t") +
@@ -83,4 +83,4 @@ std::string content(db::Connection& conn)
         ) lines)");
 }
 
-} // namespace govmap::test
+}  // namespace govmap::test

@@ -34,4 +34,4 @@ std::string content(db::Connection& conn);
 /// Runs one query and returns its first field.
 std::string scalar(db::Connection& conn, const std::string& sql, const db::Params& params = {});
 
-} // namespace govmap::test
+}  // namespace govmap::test

@@ -1,9 +1,9 @@
 #include "tests/support/process.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <pwd.h>
-#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,4 +86,4 @@ Output run_govmap(const std::vector<std::string>& args, const RunOptions& option
     return result;
 }
 
-} // namespace govmap::test
+}  // namespace govmap::test

@@ -29,4 +29,4 @@ Output run_govmap(const std::vector<std::string>& args, const RunOptions& option
 /// back to its embedded cluster.
 std::map<std::string, std::optional<std::string>> without_libpq_env();
 
-} // namespace govmap::test
+}  // namespace govmap::test

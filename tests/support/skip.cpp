@@ -14,7 +14,7 @@ bool under_ci()
     const char* ci = std::getenv("CI");
     return ci && *ci && std::strcmp(ci, "false") != 0 && std::strcmp(ci, "0") != 0;
 }
-} // namespace
+}  // namespace
 
 void skip(const std::string& reason)
 {
@@ -39,4 +39,4 @@ bool have_client(const std::string& what, const std::string& probe, const std::s
     return require_or_skip(ok, what + " is not available on this machine (" + package + "; probe: " + probe + ")");
 }
 
-} // namespace govmap::test
+}  // namespace govmap::test

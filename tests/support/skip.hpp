@@ -22,4 +22,4 @@ bool have_client(const std::string& what, const std::string& probe, const std::s
 /// test when it does not; elsewhere skips. Returns `condition`.
 bool require_or_skip(bool condition, const std::string& reason);
 
-} // namespace govmap::test
+}  // namespace govmap::test

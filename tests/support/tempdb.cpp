@@ -21,7 +21,7 @@ db::Connection admin()
         FAIL("database tests need a PostgreSQL server in the PG* environment: run them as `pg_virtualenv ctest`");
     return db::Connection("dbname=postgres");
 }
-} // namespace
+}  // namespace
 
 TempDatabase::TempDatabase(bool migrated)
     : name_("govmap_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++))
@@ -49,4 +49,4 @@ TempDatabase::~TempDatabase()
     }
 }
 
-} // namespace govmap::test
+}  // namespace govmap::test

@@ -26,4 +26,4 @@ private:
     std::string name_;
 };
 
-} // namespace govmap::test
+}  // namespace govmap::test
