@@ -228,7 +228,9 @@ void coverage_findings(const GapReport& r, const GapOptions& o, const NameLookup
                   fmt::format("{} depends on a single mechanism: {}", n.name, n.covering.front()), n.covering);
     }
     for (const auto& [code, principle, assessed, best] : assessments) {
-        auto node = std::find_if(r.nodes.begin(), r.nodes.end(), [&](const NodeCoverage& n) { return n.code == code; });
+        const std::string& wanted = code;  // a lambda may not capture a structured binding before C++20
+        auto node =
+            std::find_if(r.nodes.begin(), r.nodes.end(), [&](const NodeCoverage& n) { return n.code == wanted; });
         if (node == r.nodes.end() || best > 1)
             continue;
         f.add("low_assessment", code, "medium",

@@ -27,7 +27,9 @@ under ${GOVMAP_HOME:-${XDG_DATA_HOME:-~/.local/share}/govmap} (as root:
 
 }  // namespace
 
-int main(int argc, char** argv)
+namespace {
+
+int run(int argc, char** argv)
 {
     using namespace govmap;
     cli::Context ctx;
@@ -80,5 +82,18 @@ int main(int argc, char** argv)
     } catch (const std::exception& e) {
         std::fprintf(stderr, "govmap: internal error: %s\n", e.what());
         return cli::exit_failure;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    // Setting up the command line can throw too (allocation); nothing escapes main.
+    try {
+        return run(argc, argv);
+    } catch (...) {
+        std::fputs("govmap: internal error\n", stderr);
+        return govmap::cli::exit_failure;
     }
 }

@@ -219,8 +219,9 @@ void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::
             batch.problem(in.name, loc, "mechanism", "cannot derive a slug from this name; add a 'slug' column");
             continue;
         }
-        auto [it, fresh] = by_slug.try_emplace(slug, SheetMechanism{loc, {}});
-        if (fresh)
+        auto inserted = by_slug.try_emplace(slug, SheetMechanism{loc, {}});
+        auto it = inserted.first;
+        if (inserted.second)
             order.push_back(slug);
         auto agree = [&](const std::string& field, const std::string& value) {
             if (value.empty())

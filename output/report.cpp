@@ -130,7 +130,7 @@ std::string text(const GapReport& r, bool colour)
 
 // ------------------------------------------------------------------ markdown
 
-std::string md_cell(std::string s)
+std::string md_cell(const std::string& s)
 {
     std::string out;
     for (char c : s) {

@@ -31,7 +31,7 @@ const char* colour_of(const NodeRecord& n)
     return "#7f6aa8";
 }
 
-int channel(const char* hex, int i) { return std::stoi(std::string(hex + 1 + 2 * i, 2), nullptr, 16); }
+int channel(const char* hex, std::size_t i) { return std::stoi(std::string(hex + 1 + 2 * i, 2), nullptr, 16); }
 
 const char* graphml_type(AttrType t)
 {

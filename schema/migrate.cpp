@@ -33,7 +33,8 @@ void check_agreement(const std::map<int, Recorded>& applied, const std::vector<M
 {
     int newest_known = known.empty() ? 0 : known.back().version;
     for (const auto& [version, rec] : applied) {
-        auto it = std::find_if(known.begin(), known.end(), [&](const Migration& m) { return m.version == version; });
+        int wanted = version;  // a lambda may not capture a structured binding before C++20
+        auto it = std::find_if(known.begin(), known.end(), [&](const Migration& m) { return m.version == wanted; });
         if (it == known.end()) {
             if (version > newest_known)
                 throw SchemaConflict(fmt::format(
