@@ -9,6 +9,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <tuple>
 
 namespace govmap::graph {
 
@@ -42,9 +43,10 @@ Linkage load_linkage(db::Transaction& tx, const LoadOptions& options)
     Linkage g;
     tx.copy_out("SELECT m.id, m.slug FROM mechanism m WHERE " + counted("m", options) + " ORDER BY m.id",
                 [&](const std::vector<db::Value>& row) {
-                    g.vertex.emplace(std::stoll(*row[0]), g.id.size());
-                    g.id.push_back(std::stoll(*row[0]));
-                    g.slug.push_back(*row[1]);
+                    const auto& [id, slug] = std::tie(*row.at(0), *row.at(1));
+                    g.vertex.emplace(std::stoll(id), g.id.size());
+                    g.id.push_back(std::stoll(id));
+                    g.slug.push_back(slug);
                 });
     std::string statuses = options.include_proposed ? "('accepted', 'proposed')" : "('accepted')";
     std::set<std::pair<std::size_t, std::size_t>> seen;
@@ -54,9 +56,10 @@ Linkage load_linkage(db::Transaction& tx, const LoadOptions& options)
                     statuses + " AND " + counted("f", options) + " AND " + counted("m", options) +
                     " ORDER BY r.from_id, r.to_id, r.kind",
                 [&](const std::vector<db::Value>& row) {
-                    std::size_t a = g.vertex.at(std::stoll(*row[0]));
-                    std::size_t b = g.vertex.at(std::stoll(*row[1]));
-                    if (*row[2] == "part_of" || *row[2] == "reports_to")
+                    const auto& [from_id, to_id, kind] = std::tie(*row.at(0), *row.at(1), *row.at(2));
+                    std::size_t a = g.vertex.at(std::stoll(from_id));
+                    std::size_t b = g.vertex.at(std::stoll(to_id));
+                    if (kind == "part_of" || kind == "reports_to")
                         g.nesting.emplace_back(a, b);
                     if (seen.insert({std::min(a, b), std::max(a, b)}).second)
                         g.links.emplace_back(std::min(a, b), std::max(a, b));

@@ -63,9 +63,10 @@ void check_rows(Batch& batch)
         rows = std::move(kept);
     }
     // Rules within one record that the database would otherwise reject without a location.
+    const RecordType& a = *find_type("areas");
     for (const auto& row : batch.rows["areas"]) {
-        const auto& level = row.values[2];
-        const auto& parent = row.values[3];
+        const auto& level = row.values[*a.index("level")];
+        const auto& parent = row.values[*a.index("parent")];
         if (level == std::string("cluster") && parent)
             batch.problem(row.file, row.loc, "parent", "a cluster has no parent");
         else if (level && *level != "cluster" && !parent)
@@ -83,8 +84,10 @@ void check_rows(Batch& batch)
             batch.problem(row.file, row.loc, "ended",
                           "an active mechanism has no end year (status concluded, one_off or withdrawn)");
     }
+    const RecordType& r = *find_type("relations");
     for (const auto& row : batch.rows["relations"]) {
-        if (row.values[0] && row.values[0] == row.values[2])
+        const auto& from = row.values[*r.index("from")];
+        if (from && from == row.values[*r.index("to")])
             batch.problem(row.file, row.loc, "to", "a mechanism cannot be related to itself");
     }
 }

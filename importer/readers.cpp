@@ -307,7 +307,8 @@ void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::
             row.present.push_back(present);
             row.values.push_back(present ? db::Value(value) : db::Value{});
         }
-        if (auto message = check_value(mechanisms.fields[0], row.values[0].value()))
+        std::size_t slug = *mechanisms.index("slug");
+        if (auto message = check_value(mechanisms.fields[slug], row.values[slug].value()))
             batch.problem(in.name, m.loc, "slug", *message);
         batch.rows["mechanisms"].push_back(std::move(row));
     }
