@@ -307,8 +307,8 @@ void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::
             row.present.push_back(present);
             row.values.push_back(present ? db::Value(value) : db::Value{});
         }
-        std::size_t slug = *mechanisms.index("slug");
-        if (auto message = check_value(mechanisms.fields[slug], row.values[slug].value()))
+        std::size_t slug_field = *mechanisms.index("slug");
+        if (auto message = check_value(mechanisms.fields[slug_field], row.values[slug_field].value()))
             batch.problem(in.name, m.loc, "slug", *message);
         batch.rows["mechanisms"].push_back(std::move(row));
     }
