@@ -40,11 +40,16 @@ std::string now_utc()
     return buf;
 }
 
-/// $1 include_proposed, $2 active_only, $3 primary_only.
+/// $1 include_proposed, $2 active_only, $3 primary_only, $4 as_of, $5 with_observatories:
+/// the switches every coverage function takes, in that order (migration 0007).
 db::Params switches(const GapOptions& o)
 {
-    return {o.include_proposed ? "true" : "false", o.active_only ? "true" : "false", o.primary_only ? "true" : "false"};
+    return {o.include_proposed ? "true" : "false", o.active_only ? "true" : "false", o.primary_only ? "true" : "false",
+            o.as_of ? db::Value(std::to_string(*o.as_of)) : db::Value{}, o.with_observatories ? "true" : "false"};
 }
+
+/// The switches as the arguments of a coverage function.
+constexpr const char* counted = "$1::boolean, $2::boolean, $3::boolean, $4::smallint, $5::boolean";
 
 /// The nodes in scope, in tree order, with their counts by scope, model and centrality.
 void load_nodes(db::Transaction& tx, const GapOptions& o, GapReport& r)
@@ -53,16 +58,17 @@ void load_nodes(db::Transaction& tx, const GapOptions& o, GapReport& r)
         throw std::invalid_argument("unknown taxonomy code '" + *o.under + "' (see `govmap list areas`)");
     db::Params p = switches(o);
     p.push_back(o.under ? db::Value(*o.under) : db::Value{});
-    p.push_back(o.level ? db::Value(*o.level) : db::Value{});  // $4 under, $5 level
+    p.push_back(o.level ? db::Value(*o.level) : db::Value{});  // $6 under, $7 level
     auto rows = tx.exec(R"(
         WITH in_scope AS (
             SELECT c.descendant_id AS id FROM issue_area_closure c JOIN issue_area a ON a.id = c.ancestor_id
-             WHERE $4::text IS NULL OR a.code = $4)
+             WHERE $6::text IS NULL OR a.code = $6)
         SELECT cv.*,
                (SELECT string_agg(x.code, '/' ORDER BY c.depth DESC) FROM issue_area_closure c
                   JOIN issue_area x ON x.id = c.ancestor_id WHERE c.descendant_id = cv.area_id) AS path
-          FROM coverage($1::boolean, $2::boolean, $3::boolean) cv
-         WHERE cv.area_id IN (SELECT id FROM in_scope) AND ($5::text IS NULL OR cv.level = $5)
+          FROM coverage()" + std::string(counted) +
+                            R"() cv
+         WHERE cv.area_id IN (SELECT id FROM in_scope) AND ($7::text IS NULL OR cv.level = $7)
          ORDER BY path)",
                         p);
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -75,9 +81,11 @@ void load_nodes(db::Transaction& tx, const GapOptions& o, GapReport& r)
         n.mechanisms = std::stol(rows.text(i, "mechanisms"));
         for (const auto& column : rows.columns) {
             auto dot = column.find('_');
-            std::string dim = column.substr(0, dot);
-            if (dim == "scope" || dim == "model" || dim == "centrality")
-                n.counts[dim][column.substr(dot + 1)] = std::stol(rows.text(i, column));
+            std::string dim = column.substr(0, dot), value = column.substr(dot + 1);
+            if (value == "unknown")  // participation_unknown -> unknown/participation
+                n.counts["unknown"][dim] = std::stol(rows.text(i, column));
+            else if (dim == "scope" || dim == "model" || dim == "centrality" || dim == "participation")
+                n.counts[dim][value] = std::stol(rows.text(i, column));
         }
         r.nodes.push_back(std::move(n));
     }
@@ -106,23 +114,25 @@ void load_dimensions(db::Transaction& tx, const GapOptions& o, GapReport& r,
         r.stakeholder_groups.push_back(groups.text(i, "code"));
 
     db::Params p = switches(o);
-    p.push_back(o.strict_regions ? "true" : "false");
+    p.push_back(o.strict_regions ? "true" : "false");  // $6
     auto by_region = tx.exec("SELECT area_id, region_code, mechanisms "
-                             "FROM coverage_by_region($1::boolean, $2::boolean, $4::boolean, $3::boolean)",
+                             "FROM coverage_by_region($1::boolean, $2::boolean, $6::boolean, $3::boolean, "
+                             "$4::smallint, $5::boolean)",
                              p);
     for (std::size_t i = 0; i < by_region.size(); ++i)
         if (auto it = by_id.find(std::stoll(by_region.text(i, "area_id"))); it != by_id.end())
             it->second->counts["region"][by_region.text(i, "region_code")] = std::stol(by_region.text(i, "mechanisms"));
-    auto by_group = tx.exec(
-        "SELECT area_id, group_code, mechanisms FROM coverage_by_stakeholder($1::boolean, $2::boolean, $3::boolean)",
-        switches(o));
+    auto by_group =
+        tx.exec("SELECT area_id, group_code, mechanisms FROM coverage_by_stakeholder(" + std::string(counted) + ")",
+                switches(o));
     for (std::size_t i = 0; i < by_group.size(); ++i)
         if (auto it = by_id.find(std::stoll(by_group.text(i, "area_id"))); it != by_id.end())
             it->second->counts["stakeholder"][by_group.text(i, "group_code")] =
                 std::stol(by_group.text(i, "mechanisms"));
 
     auto covering = tx.exec(R"(
-        SELECT cm.area_id, m.slug FROM covering_mechanisms($1::boolean, $2::boolean, $3::boolean) cm
+        SELECT cm.area_id, m.slug FROM covering_mechanisms()" +
+                                std::string(counted) + R"() cm
           JOIN mechanism m ON m.id = cm.mechanism_id ORDER BY m.slug)",
                             switches(o));
     for (std::size_t i = 0; i < covering.size(); ++i)
@@ -133,7 +143,8 @@ void load_dimensions(db::Transaction& tx, const GapOptions& o, GapReport& r,
         SELECT m.slug, m.name, m.scope::text AS scope, m.model::text AS model, m.centrality::text AS centrality,
                m.status::text AS status, s.title, s.url
           FROM mechanism m LEFT JOIN source s ON s.id = m.source_id
-         WHERE m.id IN (SELECT mechanism_id FROM covering_mechanisms($1::boolean, $2::boolean, $3::boolean)))",
+         WHERE m.id IN (SELECT mechanism_id FROM covering_mechanisms()" +
+                            std::string(counted) + R"()))",
                         switches(o));
     for (std::size_t i = 0; i < info.size(); ++i)
         r.mechanisms[info.text(i, "slug")] = MechanismInfo{
@@ -162,10 +173,11 @@ public:
     Findings(const GapOptions& o, std::vector<Finding>& out) : o_(o), out_(out) {}
     bool wanted(const std::string& kind) const { return o_.kinds.empty() || o_.kinds.count(kind); }
     void add(const std::string& kind, const std::optional<std::string>& node, const std::string& severity,
-             std::string detail, std::vector<std::string> mechanisms = {})
+             std::string detail, std::vector<std::string> mechanisms = {}, bool data_gap = false)
     {
         if (wanted(kind))
-            out_.push_back({kind, node, severity, std::move(detail), std::move(mechanisms)});
+            out_.push_back(
+                {kind, node, severity, data_gap ? "data" : "coverage", std::move(detail), std::move(mechanisms)});
     }
 
 private:
@@ -200,11 +212,19 @@ void coverage_findings(const GapReport& r, const GapOptions& o, const NameLookup
                   fmt::format("{} is addressed only by regional or national mechanisms ({} regional, {} national)",
                               n.name, count("scope", "regional"), count("scope", "national")),
                   n.covering);
-        if (count("model", "multistakeholder") == 0)
+        // Participation decides (migration 0007's participation()); mechanisms
+        // whose participation is not recorded make the finding a data gap.
+        long unknown_participation = count("unknown", "participation");
+        if (count("participation", "multistakeholder") == 0)
             f.add("no_multistakeholder", n.code, "medium",
-                  fmt::format("none of the {} addressing {} is multistakeholder",
-                              text::count_of(n.mechanisms, "mechanism", "mechanisms"), n.name),
-                  n.covering);
+                  unknown_participation == 0
+                      ? fmt::format("none of the {} addressing {} is open to all or has two or more stakeholder "
+                                    "groups in its decisions",
+                                    text::count_of(n.mechanisms, "mechanism", "mechanisms"), n.name)
+                      : fmt::format("no mechanism addressing {} is known to be multistakeholder: participation is "
+                                    "not recorded for {} of {}",
+                                    n.name, unknown_participation, n.mechanisms),
+                  n.covering, unknown_participation > 0);
         if (count("centrality", "core") == 0)
             f.add("adjacent_only", n.code, "medium",
                   fmt::format("every mechanism addressing {} has its central role outside Internet governance", n.name),
@@ -216,13 +236,13 @@ void coverage_findings(const GapReport& r, const GapOptions& o, const NameLookup
                     f.add("region_missing", n.code, depth <= 1 ? "medium" : "low",
                           fmt::format("no mechanism addresses {} in {}{}", n.name, names.regions.at(region),
                                       o.strict_regions ? " (global mechanisms not counted)" : ""),
-                          {});
+                          {}, count("unknown", "regions") > 0);
                 }
         for (const auto& group : r.stakeholder_groups)
             if (count("stakeholder", group) == 0)
                 f.add("stakeholder_missing", n.code, "low",
-                      fmt::format("no mechanism addressing {} involves {}", n.name, names.groups.at(group)),
-                      n.covering);
+                      fmt::format("no mechanism addressing {} involves {}", n.name, names.groups.at(group)), n.covering,
+                      unknown_participation > 0);
         if (n.mechanisms == 1)
             f.add("single_point_of_failure", n.code, "high",
                   fmt::format("{} depends on a single mechanism: {}", n.name, n.covering.front()), n.covering);
@@ -364,7 +384,8 @@ GapReport analyse(db::Transaction& tx, const GapOptions& options)
         load_dimensions(tx, o, r, by_id);
         auto a = tx.exec(R"(
             SELECT a.code, ac.principle, ac.assessed, ac.best_score
-              FROM assessment_coverage($1::boolean, $2::boolean, $3::boolean) ac JOIN issue_area a ON a.id = ac.area_id
+              FROM assessment_coverage()" +
+                             std::string(counted) + R"() ac JOIN issue_area a ON a.id = ac.area_id
              ORDER BY a.code, ac.principle)",
                          switches(o));
         for (std::size_t i = 0; i < a.size(); ++i)
@@ -376,10 +397,16 @@ GapReport analyse(db::Transaction& tx, const GapOptions& options)
         for (std::size_t i = 0; i < d.size(); ++i)
             region_depth[d.text(i, "code")] = std::stoi(d.text(i, "depth"));
         lookup = names(tx);
+        auto info = tx.exec("SELECT key, value FROM map_info WHERE key IN ('data_version', 'data_date') "
+                            "AND review_counts(review_status, $1::boolean)",
+                            {switches(o)[0]});
+        for (std::size_t i = 0; i < info.size(); ++i)
+            (info.text(i, "key") == "data_version" ? r.data_version : r.data_date) = info.text(i, "value");
     }
     Findings f(o, r.findings);
     coverage_findings(r, o, lookup, region_depth, f, assessments);
-    graph_findings(r, o, graph::load_linkage(tx, {o.include_proposed, o.active_only}), f);
+    graph_findings(r, o, graph::load_linkage(tx, {o.include_proposed, o.active_only, o.as_of, o.with_observatories}),
+                   f);
     std::stable_sort(r.findings.begin(), r.findings.end(), [](const Finding& a, const Finding& b) {
         if (severity_rank(a.severity) != severity_rank(b.severity))
             return severity_rank(a.severity) < severity_rank(b.severity);

@@ -21,11 +21,13 @@ struct GapOptions {
     bool strict_regions = false;       ///< global mechanisms do not count for every region
     bool include_proposed = false;
     bool active_only = false;
-    bool primary_only = false;    ///< count only primary mechanism-area links
-    int min_mechanisms = 2;       ///< thin: fewer than this many mechanisms
-    int max_depth = 3;            ///< deep_nesting: this many levels down or more
-    std::set<std::string> kinds;  ///< empty: every kind
-    std::size_t brokers = 10;     ///< how many brokers to list
+    bool primary_only = false;        ///< count only primary mechanism-area links
+    std::optional<int> as_of;         ///< the map as it stood during this year; none: all time
+    bool with_observatories = false;  ///< count observatories and mapping exercises as coverage
+    int min_mechanisms = 2;           ///< thin: fewer than this many mechanisms
+    int max_depth = 3;                ///< deep_nesting: this many levels down or more
+    std::set<std::string> kinds;      ///< empty: every kind
+    std::size_t brokers = 10;         ///< how many brokers to list
 };
 
 /// Finding kinds in report order; severity rules in docs/gaps.md.
@@ -36,7 +38,9 @@ struct NodeCoverage {
     std::string code, name, level;
     std::optional<std::string> parent;
     long mechanisms = 0;
-    /// dimension (scope, model, centrality, region, stakeholder) -> value -> count
+    /// dimension (scope, model, centrality, participation, region, stakeholder,
+    /// unknown) -> value -> count; unknown counts covering mechanisms that lack
+    /// participation, regions (regional and national ones) or a founding year.
     std::map<std::string, std::map<std::string, long>> counts;
     std::vector<std::string> covering;  ///< slugs, sorted
 };
@@ -45,6 +49,9 @@ struct Finding {
     std::string kind;
     std::optional<std::string> node;  ///< taxonomy code; none for map-wide findings (deep_nesting)
     std::string severity;             ///< high, medium, low
+    /// coverage: what the map holds says so; data: the finding could change
+    /// if missing attributes (participation, regions, years) were filled in.
+    std::string basis = "coverage";
     std::string detail;
     std::vector<std::string> mechanisms;
 };
@@ -67,6 +74,8 @@ struct MechanismInfo {
 
 struct GapReport {
     std::string generated_at;  ///< UTC, ISO 8601
+    std::string data_version;  ///< the map's data version (map_info), empty when unset
+    std::string data_date;     ///< the date of that version
     GapOptions options;
     std::vector<std::string> regions;       ///< region codes, tree order
     std::vector<std::string> heat_regions;  ///< the regions shown as heat-map columns

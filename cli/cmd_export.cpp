@@ -63,7 +63,7 @@ private:
 
 void add_export_command(CLI::App& app, Context& ctx)
 {
-    static std::string format, out = "-", under, region;
+    static std::string format, out = "-", under, region, as_of = "today";
     static std::vector<std::string> scopes, models, kinds, relations;
     static bool include_proposed = false, with_gaps = false;
     auto* cmd = app.add_subcommand("export", "Export the map to Gephi, Cytoscape, yEd, Graphviz, the web or Kumu");
@@ -84,6 +84,7 @@ void add_export_command(CLI::App& app, Context& ctx)
                     "addresses, involves, operates_in, within (default: all)")
         ->delimiter(',');
     cmd->add_flag("--include-proposed", include_proposed, "Include proposed rows as well as accepted ones");
+    cmd->add_option("--as-of", as_of, as_of_help)->type_name("YEAR")->capture_default_str();
     cmd->add_flag("--with-gaps", with_gaps, "Add coverage counts, gap flags and betweenness as attributes");
     cmd->footer("Attribute names and how to open each format: docs/export.md. The same map always gives the same "
                 "bytes.");
@@ -99,6 +100,7 @@ void add_export_command(CLI::App& app, Context& ctx)
             o.filter.kinds = split(kinds);
             o.filter.relations = split(relations);
             o.filter.include_proposed = include_proposed;
+            o.filter.as_of = parse_as_of(as_of);
             o.with_gaps = with_gaps;
             output::ExportFormat f = format == "graphml"     ? output::ExportFormat::graphml
                                      : format == "gexf"      ? output::ExportFormat::gexf

@@ -15,7 +15,7 @@ namespace govmap::cli {
 void add_gaps_command(CLI::App& app, Context& ctx)
 {
     static analysis::GapOptions o;
-    static std::string format = "text", out_path, level, under, kinds;
+    static std::string format = "text", out_path, level, under, kinds, as_of = "today";
     auto* cmd = app.add_subcommand("gaps", "Report coverage and gaps: where mechanisms are missing, thin, only "
                                            "regional, only intergovernmental, adjacent, unlinked or nested deep");
     cmd->add_option("--format", format, "Output format")
@@ -30,6 +30,9 @@ void add_gaps_command(CLI::App& app, Context& ctx)
                   "With --by-region: a global mechanism does not count for every region");
     cmd->add_flag("--include-proposed", o.include_proposed, "Count proposed rows as well as accepted ones");
     cmd->add_flag("--active-only", o.active_only, "Count only mechanisms whose status is active");
+    cmd->add_option("--as-of", as_of, as_of_help)->type_name("YEAR")->capture_default_str();
+    cmd->add_flag("--with-observatories", o.with_observatories,
+                  "Count observatories, mapping exercises and research projects as coverage too");
     cmd->add_flag("--primary-only", o.primary_only,
                   "Count only links of strength primary (a forum that discusses everything then covers only what it "
                   "addresses primarily)");
@@ -54,6 +57,7 @@ void add_gaps_command(CLI::App& app, Context& ctx)
                 "and never when NO_COLOR is set.");
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
+            o.as_of = parse_as_of(as_of);
             if (!level.empty())
                 o.level = level;
             if (!under.empty())

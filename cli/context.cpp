@@ -3,7 +3,34 @@
 #include "schema/embedded.hpp"
 #include "schema/migrate.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+
 namespace govmap::cli {
+
+const char* const as_of_help =
+    "The map as it stood during YEAR: mechanisms founded in or before it and not ended before it, links that held "
+    "then; 'today' (the default) is the current year, 'all' ignores time";
+
+std::optional<int> parse_as_of(const std::string& value)
+{
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    int this_year = tm.tm_year + 1900;
+    if (value == "today" || value.empty())
+        return this_year;
+    if (value == "all")
+        return std::nullopt;
+    bool digits =
+        value.size() == 4 && std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); });
+    int year = digits ? std::stoi(value) : 0;
+    if (!digits || year < 1800 || year > this_year)
+        throw Failure(exit_usage,
+                      fmt::format("--as-of: '{}' is not a year from 1800 to {}, 'today' or 'all'", value, this_year));
+    return year;
+}
 
 db::Connection Context::connect(bool require_current_schema) const
 {

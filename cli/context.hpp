@@ -20,6 +20,7 @@ enum Exit : int {
     exit_usage = 2,          ///< bad command line
     exit_invalid_input = 3,  ///< input files or values rejected
     exit_conflict = 4,       ///< the database disagrees (schema newer than govmap, edited migration, ...)
+    exit_incomplete = 5,     ///< govmap check: the map lacks required data
 };
 
 /// An error that ends the command with a given exit code and message.
@@ -28,6 +29,13 @@ public:
     Failure(Exit code, const std::string& message) : std::runtime_error(message), code(code) {}
     Exit code;
 };
+
+/// --as-of: a year from 1800 to the current year, "today" (the current year,
+/// the default) or "all" (no time filter). Throws Failure(exit_usage).
+std::optional<int> parse_as_of(const std::string& value);
+
+/// The help text of --as-of, shared by every command that takes it.
+extern const char* const as_of_help;
 
 struct Context {
     std::optional<std::string> db_flag;

@@ -19,6 +19,7 @@ const char* const exit_codes_help = R"(Exit codes:
   3  invalid input (rejected file or value; nothing was written)
   4  conflict (the database's schema is newer than this govmap, or an applied
      migration was edited)
+  5  incomplete (govmap check: the map lacks required data)
 
 Database: --db URI, else GOVMAP_DB, else the standard libpq variables (PGHOST,
 PGDATABASE, PGSERVICE, ...) when any is set, else govmap's embedded cluster
@@ -52,6 +53,7 @@ int run(int argc, char** argv)
     cli::add_list_commands(app, ctx);
     cli::add_gaps_command(app, ctx);
     cli::add_export_command(app, ctx);
+    cli::add_check_command(app, ctx);
 
     try {
         app.parse(argc, argv);

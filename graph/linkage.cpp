@@ -5,6 +5,8 @@
 #include <boost/graph/biconnected_components.hpp>
 #include <boost/graph/connected_components.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <random>
@@ -25,15 +27,15 @@ Undirected to_boost(const Linkage& g)
     return u;
 }
 
-/// The WHERE clause that selects counted mechanisms of alias `m`; built from
-/// two booleans only, never from user input (COPY takes no parameters).
+/// The condition that selects counted mechanisms of alias `m` (migration
+/// 0007's mechanism_counts). COPY takes no parameters: the text is built from
+/// booleans only, and the year comes from the setting govmap.as_of.
 std::string counted(const char* m, const LoadOptions& o)
 {
-    std::string statuses = o.include_proposed ? "('accepted', 'proposed')" : "('accepted')";
-    std::string where = std::string(m) + ".review_status IN " + statuses;
-    if (o.active_only)
-        where += std::string(" AND ") + m + ".status = 'active'";
-    return where;
+    auto flag = [](bool b) { return b ? "true" : "false"; };
+    return fmt::format("mechanism_counts({0}.review_status, {0}.kind, {0}.status, {0}.founded, {0}.ended, {1}, {2}, "
+                       "as_of_setting(), {3})",
+                       m, flag(o.include_proposed), flag(o.active_only), flag(o.with_observatories));
 }
 
 }  // namespace
@@ -41,6 +43,8 @@ std::string counted(const char* m, const LoadOptions& o)
 Linkage load_linkage(db::Transaction& tx, const LoadOptions& options)
 {
     Linkage g;
+    tx.exec("SELECT set_config('govmap.as_of', $1, true)",
+            {options.as_of ? std::to_string(*options.as_of) : std::string()});
     tx.copy_out("SELECT m.id, m.slug FROM mechanism m WHERE " + counted("m", options) + " ORDER BY m.id",
                 [&](const std::vector<db::Value>& row) {
                     const auto& [id, slug] = std::tie(*row.at(0), *row.at(1));
@@ -53,8 +57,8 @@ Linkage load_linkage(db::Transaction& tx, const LoadOptions& options)
     tx.copy_out("SELECT r.from_id, r.to_id, r.kind FROM mechanism_relation r "
                 "JOIN mechanism f ON f.id = r.from_id JOIN mechanism m ON m.id = r.to_id "
                 "WHERE r.review_status IN " +
-                    statuses + " AND " + counted("f", options) + " AND " + counted("m", options) +
-                    " ORDER BY r.from_id, r.to_id, r.kind",
+                    statuses + " AND held_in(r.valid_from, r.valid_to, as_of_setting()) AND " + counted("f", options) +
+                    " AND " + counted("m", options) + " ORDER BY r.from_id, r.to_id, r.kind",
                 [&](const std::vector<db::Value>& row) {
                     const auto& [from_id, to_id, kind] = std::tie(*row.at(0), *row.at(1), *row.at(2));
                     std::size_t a = g.vertex.at(std::stoll(from_id));

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -13,8 +14,10 @@
 namespace govmap::graph {
 
 struct LoadOptions {
-    bool include_proposed = false;  ///< count proposed rows as well as accepted ones
-    bool active_only = false;       ///< only mechanisms whose status is active
+    bool include_proposed = false;    ///< count proposed rows as well as accepted ones
+    bool active_only = false;         ///< only mechanisms still active (at as_of, when given)
+    std::optional<int> as_of;         ///< the map as it stood during this year (mechanisms and relations)
+    bool with_observatories = false;  ///< observatories and mapping exercises are vertices too
 };
 
 struct Linkage {

@@ -113,9 +113,10 @@ void read_json(Batch& batch, const InputFile& in)
                     given[key] = value.get<std::string>();
                 else if (value.is_number_integer())
                     given[key] = std::to_string(value.get<long long>());
+                else if (value.is_boolean())
+                    given[key] = value.get<bool>() ? "true" : "false";
                 else if (!value.is_null())
-                    batch.problem(in.name, loc, key,
-                                  "must be a string" + std::string(value.is_number() ? " or a whole number" : ""));
+                    batch.problem(in.name, loc, key, "must be a string, a whole number or true/false");
             }
             accept(batch, *type, in.name, loc, given, columns);
         }

@@ -20,6 +20,8 @@ std::vector<RecordType> make_types()
 {
     using C = Check;
     const Field source{"source", false, C::reference, 2048};
+    const Field valid_from{"valid_from", false, C::year, 4};  // the years a link held, inclusive
+    const Field valid_to{"valid_to", false, C::year, 4};
     return {
         {"sources",
          "source",
@@ -29,6 +31,7 @@ std::vector<RecordType> make_types()
           {"published", false, C::date, 10},
           {"publisher", false, C::text, 300}},
          {"key"}},
+        {"map_info", "map fact", {{"key", true, C::key, 100}, {"value", true, C::text, 300}}, {"key"}},
         {"areas",
          "area",
          {{"code", true, C::key, 100},
@@ -52,6 +55,9 @@ std::vector<RecordType> make_types()
           {"ended", false, C::year, 4},
           {"url", false, C::url, 2048},
           {"description", false, C::text, 20000},
+          {"open_participation", false, C::boolean, 5},
+          {"authority", false, C::text, 300},
+          {"note", false, C::text, 2000},
           source},
          {"slug"}},
         {"mechanism_areas",
@@ -60,6 +66,8 @@ std::vector<RecordType> make_types()
           {"area", true, C::reference, 300},
           {"strength", false, C::enumeration, 20, allowed(vocab::area_strength)},
           {"note", false, C::text, 2000},
+          valid_from,
+          valid_to,
           source},
          {"mechanism", "area"}},
         {"relations",
@@ -67,6 +75,9 @@ std::vector<RecordType> make_types()
          {{"from", true, C::reference, 100},
           {"kind", true, C::enumeration, 20, allowed(vocab::relation_kind)},
           {"to", true, C::reference, 100},
+          {"note", false, C::text, 2000},
+          valid_from,
+          valid_to,
           source},
          {"from", "kind", "to"}},
         {"stakeholders",
@@ -74,11 +85,19 @@ std::vector<RecordType> make_types()
          {{"mechanism", true, C::reference, 100},
           {"group", true, C::reference, 300},
           {"role", false, C::enumeration, 30, allowed(vocab::stakeholder_role)},
+          {"note", false, C::text, 2000},
+          valid_from,
+          valid_to,
           source},
          {"mechanism", "group"}},
         {"regions",
          "region",
-         {{"mechanism", true, C::reference, 100}, {"region", true, C::reference, 300}, source},
+         {{"mechanism", true, C::reference, 100},
+          {"region", true, C::reference, 300},
+          {"note", false, C::text, 2000},
+          valid_from,
+          valid_to,
+          source},
          {"mechanism", "region"}},
         {"assessments",
          "assessment",
@@ -226,6 +245,18 @@ std::optional<std::string> check_value(const Field& f, std::string& v)
         if (!real_date(v))
             return "'" + v + "' is not a date in the form YYYY-MM-DD";
         return std::nullopt;
+    case Check::boolean: {
+        std::string lower;
+        for (unsigned char c : v)
+            lower += static_cast<char>(std::tolower(c));
+        if (lower == "true" || lower == "yes" || lower == "1")
+            v = "true";
+        else if (lower == "false" || lower == "no" || lower == "0")
+            v = "false";
+        else
+            return "'" + v + "' is not true or false (also yes/no, 1/0)";
+        return std::nullopt;
+    }
     case Check::score:
         if (v.size() != 1 || v[0] < '0' || v[0] > '3')
             return "'" + v + "' is not a score from 0 to 3";

@@ -18,6 +18,7 @@ enum class Check {
     year,       ///< 1800 up to the current year
     date,       ///< YYYY-MM-DD, a real calendar date
     score,      ///< 0 to 3
+    boolean,    ///< true/false, yes/no or 1/0 (any case), stored as true or false
     reference,  ///< the key (or URL, code, name) of another record
 };
 

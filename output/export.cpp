@@ -148,6 +148,7 @@ ExportCounts export_graph(db::Connection& conn, const ExportOptions& options, Ex
     if (options.with_gaps) {
         analysis::GapOptions g;
         g.include_proposed = options.filter.include_proposed;
+        g.as_of = options.filter.as_of;
         gaps = analysis::analyse(tx, g);
     }
     auto counts = export_graph(tx, options, gaps ? &*gaps : nullptr, format, out, edges_out);

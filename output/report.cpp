@@ -49,6 +49,30 @@ std::vector<std::pair<std::string, std::string>> matrix_columns(const GapReport&
     return cols;
 }
 
+/// The map and the settings that change counting, in one sentence.
+std::string settings(const GapReport& r)
+{
+    const auto& o = r.options;
+    std::string map = r.data_version.empty() ? "Map data version: not set"
+                                             : "Map data version " + r.data_version +
+                                                   (r.data_date.empty() ? "" : " (" + r.data_date + ")");
+    std::vector<std::string> counting;
+    counting.push_back(o.as_of ? fmt::format("as of {}", *o.as_of) : std::string("all years"));
+    counting.push_back(o.include_proposed ? "accepted and proposed rows" : "accepted rows only");
+    if (o.primary_only)
+        counting.push_back("primary links only");
+    if (o.active_only)
+        counting.push_back("active mechanisms only");
+    if (o.with_observatories)
+        counting.push_back("observatories counted");
+    if (o.strict_regions)
+        counting.push_back("global mechanisms not counted per region");
+    return map + ". Counting: " + text::join(counting) + ".";
+}
+
+/// " (data gap)" for findings that could change with more data.
+std::string data_mark(const Finding& f) { return f.basis == "data" ? " (data gap)" : ""; }
+
 // ------------------------------------------------------------------ text
 
 /// Words of `s` on lines of at most `columns` characters, each indented.
@@ -74,9 +98,9 @@ std::string text(const GapReport& r, bool colour)
         return colour ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
     };
     std::string out;
-    out += fmt::format("Coverage of {} taxonomy node(s){}{}\n\n", r.nodes.size(),
+    out += fmt::format("Coverage of {} taxonomy node(s){}{}\n{}\n\n", r.nodes.size(),
                        r.options.under ? " under " + *r.options.under : "",
-                       r.options.include_proposed ? " (proposed rows included)" : "");
+                       r.options.include_proposed ? " (proposed rows included)" : "", settings(r));
     out += fmt::format("{} {} {:>4}  {:>12}  {:>8}  {:>13}\n", text::utf8_fit("node", 44), text::utf8_fit("level", 7),
                        "mech", "glob/reg/nat", "multistk", "core/adjacent");
     for (const auto& n : r.nodes) {
@@ -86,7 +110,7 @@ std::string text(const GapReport& r, bool colour)
                            text::utf8_fit(n.level, 7), n.mechanisms == 0 ? paint(mech, "1;31") : mech,
                            fmt::format("{}/{}/{}", count(n, "scope", "global"), count(n, "scope", "regional"),
                                        count(n, "scope", "national")),
-                           count(n, "model", "multistakeholder"),
+                           count(n, "participation", "multistakeholder"),
                            fmt::format("{}/{}", count(n, "centrality", "core"), count(n, "centrality", "adjacent")));
     }
     std::map<std::string, std::map<std::string, int>> tally;
@@ -108,7 +132,7 @@ std::string text(const GapReport& r, bool colour)
                 header = true;
             }
             ++tally[f.severity][f.kind];
-            out += fmt::format("  {:<24} {}\n", f.kind, f.node.value_or("(map)"));
+            out += fmt::format("  {:<24} {}{}\n", f.kind, f.node.value_or("(map)"), data_mark(f));
             out += wrap(f.detail, 6, 100);
         }
     }
@@ -152,13 +176,14 @@ std::string markdown(const GapReport& r)
                        r.generated_at, r.options.under ? ", under `" + *r.options.under + "`" : "",
                        r.options.level ? ", level " + *r.options.level : "",
                        r.options.include_proposed ? " and proposed rows" : "");
+    out += settings(r) + "\n\n";
     out += "## Coverage\n\n| Node | Name | Level | Mechanisms | Global | Regional | National | Multistakeholder | "
            "Intergovernmental | Core | Adjacent |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n";
     for (const auto& n : r.nodes)
         out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", n.code, md_cell(n.name),
                            n.level, n.mechanisms == 0 ? std::string("**0**") : std::to_string(n.mechanisms),
                            count(n, "scope", "global"), count(n, "scope", "regional"), count(n, "scope", "national"),
-                           count(n, "model", "multistakeholder"), count(n, "model", "intergovernmental"),
+                           count(n, "participation", "multistakeholder"), count(n, "model", "intergovernmental"),
                            count(n, "centrality", "core"), count(n, "centrality", "adjacent"));
     out += "\n## Findings\n";
     for (const char* sev : severities) {
@@ -173,8 +198,8 @@ std::string markdown(const GapReport& r)
                 std::string mechs;
                 for (const auto& m : f.mechanisms)
                     mechs += (mechs.empty() ? "" : ", ") + ("`" + m + "`");
-                out += fmt::format("| {} | {} | {} | {} |\n", f.kind, f.node ? "`" + *f.node + "`" : "(map)",
-                                   md_cell(f.detail), mechs);
+                out += fmt::format("| {} | {} | {}{} | {} |\n", f.kind, f.node ? "`" + *f.node + "`" : "(map)",
+                                   md_cell(f.detail), data_mark(f), mechs);
             }
     }
     if (!r.brokers.empty()) {
@@ -192,6 +217,10 @@ std::string json(const GapReport& r)
 {
     nlohmann::ordered_json out;
     out["generated_at"] = r.generated_at;
+    auto or_null = [](const std::string& s) {
+        return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
+    };
+    out["map"] = {{"data_version", or_null(r.data_version)}, {"data_date", or_null(r.data_date)}};
     const auto& o = r.options;
     nlohmann::ordered_json filters;
     filters["level"] = o.level ? nlohmann::ordered_json(*o.level) : nlohmann::ordered_json(nullptr);
@@ -203,6 +232,8 @@ std::string json(const GapReport& r)
     filters["primary_only"] = o.primary_only;
     filters["min_mechanisms"] = o.min_mechanisms;
     filters["max_depth"] = o.max_depth;
+    filters["as_of"] = o.as_of ? nlohmann::ordered_json(*o.as_of) : nlohmann::ordered_json(nullptr);
+    filters["with_observatories"] = o.with_observatories;
     filters["kinds"] = o.kinds.empty() ? nlohmann::ordered_json(finding_kinds()) : nlohmann::ordered_json(o.kinds);
     out["filters"] = filters;
     out["nodes"] = nlohmann::ordered_json::array();
@@ -213,7 +244,7 @@ std::string json(const GapReport& r)
         node["level"] = n.level;
         node["parent"] = n.parent ? nlohmann::ordered_json(*n.parent) : nlohmann::ordered_json(nullptr);
         node["mechanisms"] = n.mechanisms;
-        for (const char* dim : {"scope", "model", "centrality", "region", "stakeholder"}) {
+        for (const char* dim : {"scope", "model", "centrality", "participation", "region", "stakeholder", "unknown"}) {
             nlohmann::ordered_json counts = nlohmann::ordered_json::object();
             if (auto d = n.counts.find(dim); d != n.counts.end())
                 for (const auto& [k, v] : d->second)
@@ -228,6 +259,7 @@ std::string json(const GapReport& r)
         out["findings"].push_back({{"kind", f.kind},
                                    {"node", f.node ? nlohmann::ordered_json(*f.node) : nlohmann::ordered_json(nullptr)},
                                    {"severity", f.severity},
+                                   {"basis", f.basis},
                                    {"detail", f.detail},
                                    {"mechanisms", f.mechanisms}});
     out["brokers"] = nlohmann::ordered_json::array();
@@ -358,6 +390,7 @@ svg .row.cluster { font-weight: bold; } details { margin: 0.3em 0; }
                        html_escape(r.generated_at), r.options.under ? html_escape(", under " + *r.options.under) : "",
                        r.options.include_proposed ? "accepted and proposed rows" : "accepted rows",
                        r.options.strict_regions ? " (not in this report: --strict-regions)" : "");
+    out += "<p>" + html_escape(settings(r)) + "</p>\n";
     out += "<h2>Coverage heat map</h2>\n" + heat_map(r);
     out += "<h2>Findings</h2>\n<table>\n<tr><th>Severity</th><th>Kind</th><th>Node</th><th>Finding</th><th>Mechanisms</"
            "th></tr>\n";
@@ -367,7 +400,7 @@ svg .row.cluster { font-weight: bold; } details { margin: 0.3em 0; }
             mechs += (mechs.empty() ? "" : ", ") + html_escape(m);
         out += fmt::format("<tr><td class=\"{0}\">{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td></tr>\n",
                            html_escape(f.severity), html_escape(f.kind), html_escape(f.node.value_or("(map)")),
-                           html_escape(f.detail), mechs);
+                           html_escape(f.detail + data_mark(f)), mechs);
     }
     out += "</table>\n";
     if (!r.brokers.empty()) {

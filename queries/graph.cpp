@@ -47,6 +47,7 @@ void select_nodes(db::Transaction& tx, const GraphFilter& o)
     db::Value scopes = o.scopes.empty() ? db::Value{} : db::Value(array_literal(o.scopes));
     db::Value models = o.models.empty() ? db::Value{} : db::Value(array_literal(o.models));
     db::Value region = o.region ? db::Value(*o.region) : db::Value{};
+    db::Value as_of = o.as_of ? db::Value(std::to_string(*o.as_of)) : db::Value{};
     bool mechanism_filter = o.under || !o.scopes.empty() || !o.models.empty() || o.region;
 
     if (kinds.count("area"))
@@ -76,9 +77,10 @@ void select_nodes(db::Transaction& tx, const GraphFilter& o)
                   WHERE mr.mechanism_id = m.id AND r.code = $4
                     AND review_counts(mr.review_status, $1::boolean)))
            AND ($5::text IS NULL OR m.id IN (
-                 SELECT cm.mechanism_id FROM covering_mechanisms($1::boolean) cm
-                   JOIN issue_area u ON u.id = cm.area_id WHERE u.code = $5)))",
-            {proposed, scopes, models, region, under});
+                 SELECT cm.mechanism_id FROM covering_mechanisms($1::boolean, false, false, $6::smallint, true) cm
+                   JOIN issue_area u ON u.id = cm.area_id WHERE u.code = $5))
+           AND existed_in(m.founded, m.ended, $6::smallint))",
+            {proposed, scopes, models, region, under, as_of});
     if (kinds.count("mechanism"))
         tx.exec("INSERT INTO export_node (id, node_id, rank) "
                 "SELECT m.id, 'mechanism:' || m.slug, 1 FROM mechanism m JOIN export_mechanism x ON x.id = m.id");
@@ -110,9 +112,10 @@ void select_nodes(db::Transaction& tx, const GraphFilter& o)
     // Drawing size: how many mechanisms cover an area; how many links other nodes have.
     tx.exec(R"(
         UPDATE export_node x SET weight = c.n
-          FROM (SELECT area_id, count(*) AS n FROM covering_mechanisms($1::boolean) GROUP BY area_id) c
+          FROM (SELECT area_id, count(*) AS n FROM covering_mechanisms($1::boolean, false, false, $2::smallint)
+                 GROUP BY area_id) c
          WHERE x.rank = 0 AND c.area_id = x.id)",
-            {proposed});
+            {proposed, as_of});
     tx.exec(R"(
         UPDATE export_node x SET weight = d.n
           FROM (SELECT id, count(*) AS n FROM (SELECT source AS id FROM graph_edge UNION ALL
@@ -135,6 +138,8 @@ void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& v
         throw UnknownName("unknown taxonomy code '" + *o.under + "' (see `govmap list areas`)");
     if (o.region && tx.exec("SELECT 1 FROM region WHERE code = $1", {*o.region}).empty())
         throw UnknownName("unknown region '" + *o.region + "' (a region code such as western-africa)");
+    // COPY takes no parameters: the edges' year comes from this setting.
+    tx.exec("SELECT set_config('govmap.as_of', $1, true)", {o.as_of ? std::to_string(*o.as_of) : std::string()});
     select_nodes(tx, o);
     // Keys are compared byte by byte so that every server orders them alike.
     tx.copy_out(R"(
@@ -171,7 +176,8 @@ void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& v
           FROM graph_edge e
           JOIN export_node a ON a.id = e.source
           JOIN export_node b ON b.id = e.target
-         WHERE e.kind IN (SELECT kind FROM export_edge_kind) AND e.review_status IN )" +
+         WHERE e.kind IN (SELECT kind FROM export_edge_kind) AND held_in(e.valid_from, e.valid_to, as_of_setting())
+           AND e.review_status IN )" +
                     statuses + R"(
          ORDER BY e.kind COLLATE "C", a.node_id COLLATE "C", b.node_id COLLATE "C")",
                 [&](const std::vector<db::Value>& row) {

@@ -26,6 +26,7 @@ struct GraphFilter {
     std::set<std::string> kinds;        ///< node kinds (vocab node_kind; empty: all)
     std::set<std::string> relations;    ///< edge kinds (vocab edge_kind; empty: all)
     bool include_proposed = false;
+    std::optional<int> as_of;  ///< the map as it stood during this year (mechanisms and edges); none: all time
 };
 
 /// One row of graph_node as selected, with its drawing group and weight.

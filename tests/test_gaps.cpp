@@ -28,7 +28,9 @@ namespace {
 //   d1..d4     global    intergovernmental  core        -               nothing
 //
 // Relations: a - hub - b, c - d (cooperates_with); d1 part_of d2 part_of d3 part_of d4.
-// Stakeholders: g1 involves civil_society, r1 involves governments.
+// Stakeholders: g1 involves civil_society, r1, x1, n1, n2 involve governments.
+// Open participation: g1, a, b, c, d, e and hub (so they are multistakeholder
+// by the participation rule; the others have one group deciding).
 // Assessments: g1 openness 1, r1 openness 0, g1 transparency 3.
 const char* const areas_csv = "code,name,level,parent\n"
                               "c,Cluster,cluster,\n"
@@ -40,22 +42,22 @@ const char* const areas_csv = "code,name,level,parent\n"
                               "c.i3,Issue three,issue,c.a2-area\n"
                               "c.i4,Issue four,issue,c.a2-area\n"
                               "c.i5,Issue five,issue,c.a1-area\n";
-const char* const mechanisms_csv = "slug,name,kind,scope,model,centrality\n"
-                                   "g1,G1,forum,global,multistakeholder,core\n"
-                                   "r1,R1,organisation,regional,intergovernmental,core\n"
-                                   "n1,N1,organisation,national,intergovernmental,adjacent\n"
-                                   "x1,X1,organisation,global,intergovernmental,adjacent\n"
-                                   "n2,N2,organisation,national,intergovernmental,adjacent\n"
-                                   "a,A,forum,global,multistakeholder,core\n"
-                                   "b,B,forum,global,multistakeholder,core\n"
-                                   "c,C,forum,global,multistakeholder,core\n"
-                                   "d,D,forum,global,multistakeholder,core\n"
-                                   "e,E,forum,global,multistakeholder,core\n"
-                                   "hub,Hub,forum,global,multistakeholder,core\n"
-                                   "d1,D1,process,global,intergovernmental,core\n"
-                                   "d2,D2,process,global,intergovernmental,core\n"
-                                   "d3,D3,organisation,global,intergovernmental,core\n"
-                                   "d4,D4,organisation,global,intergovernmental,core\n";
+const char* const mechanisms_csv = "slug,name,kind,scope,model,centrality,open_participation\n"
+                                   "g1,G1,forum,global,multistakeholder,core,true\n"
+                                   "r1,R1,organisation,regional,intergovernmental,core,\n"
+                                   "n1,N1,organisation,national,intergovernmental,adjacent,\n"
+                                   "x1,X1,organisation,global,intergovernmental,adjacent,\n"
+                                   "n2,N2,organisation,national,intergovernmental,adjacent,\n"
+                                   "a,A,forum,global,multistakeholder,core,yes\n"
+                                   "b,B,forum,global,multistakeholder,core,yes\n"
+                                   "c,C,forum,global,multistakeholder,core,yes\n"
+                                   "d,D,forum,global,multistakeholder,core,yes\n"
+                                   "e,E,forum,global,multistakeholder,core,yes\n"
+                                   "hub,Hub,forum,global,multistakeholder,core,1\n"
+                                   "d1,D1,process,global,intergovernmental,core,\n"
+                                   "d2,D2,process,global,intergovernmental,core,\n"
+                                   "d3,D3,organisation,global,intergovernmental,core,\n"
+                                   "d4,D4,organisation,global,intergovernmental,core,\n";
 const char* const links_csv = "mechanism,area,strength\n"
                               "g1,c.i1,primary\nr1,c.i1,primary\nn1,c.i4,primary\nx1,c.i2,secondary\nn2,c.i2,primary\n"
                               "a,c.i5,primary\nb,c.i5,primary\nc,c.i5,primary\nd,c.i5,primary\ne,c.i5,primary\n";
@@ -63,7 +65,8 @@ const char* const relations_csv = "from,kind,to\n"
                                   "a,cooperates_with,hub\nhub,cooperates_with,b\nc,cooperates_with,d\n"
                                   "d1,part_of,d2\nd2,part_of,d3\nd3,reports_to,d4\n";
 const char* const regions_csv = "mechanism,region\nr1,europe\nn1,western-europe\n";
-const char* const stakeholders_csv = "mechanism,group\ng1,civil_society\nr1,governments\n";
+const char* const stakeholders_csv =
+    "mechanism,group\ng1,civil_society\nr1,governments\nx1,governments\nn1,governments\nn2,governments\n";
 const char* const assessments_csv = "mechanism,principle,score\ng1,openness,1\nr1,openness,0\ng1,transparency,3\n";
 
 struct Map {

@@ -9,15 +9,15 @@ namespace {
 
 std::vector<Enumeration> make()
 {
-    const std::vector<std::string> relations{"part_of",         "reports_to",  "feeds_into",
-                                             "cooperates_with", "convened_by", "succeeded_by"};
+    const std::vector<std::string> relations{"part_of",     "reports_to",   "feeds_into", "cooperates_with",
+                                             "convened_by", "succeeded_by", "operated_by"};
     std::vector<std::string> edges = relations;
     edges.insert(edges.begin(), "addresses");
     edges.insert(edges.end(), {"involves", "operates_in", "within"});
     return {
         {"review_status", true, {"proposed", "accepted", "rejected"}},
         {"area_level", true, {"cluster", "area", "issue"}},
-        {"mechanism_kind", true, {"organisation", "forum", "process", "event", "instrument", "network"}},
+        {"mechanism_kind", true, {"organisation", "forum", "process", "event", "instrument", "network", "observatory"}},
         {"mechanism_scope", true, {"global", "regional", "national"}},
         {"governance_model",
          true,
@@ -26,7 +26,7 @@ std::vector<Enumeration> make()
         {"mechanism_status", true, {"active", "concluded", "one_off", "withdrawn"}},
         {"area_strength", true, {"primary", "secondary"}},
         {"relation_kind", true, relations},
-        {"stakeholder_role", true, {"member", "observer", "open_participation"}},
+        {"stakeholder_role", true, {"member", "observer", "consulted", "open_participation"}},
         {"principle",
          true,
          {"openness", "transparency", "inclusiveness", "accountability", "consensus", "predictability"}},
