@@ -1,6 +1,7 @@
 #include "analysis/gaps.hpp"
 
 #include "graph/linkage.hpp"
+#include "queries/catalogue.hpp"
 #include "text/text.hpp"
 
 #include <fmt/format.h>
@@ -63,7 +64,7 @@ void load_nodes(db::Transaction& tx, const GapOptions& o, GapReport& r)
         WITH in_scope AS (
             SELECT c.descendant_id AS id FROM issue_area_closure c JOIN issue_area a ON a.id = c.ancestor_id
              WHERE $6::text IS NULL OR a.code = $6)
-        SELECT cv.*,
+        SELECT cv.*, (SELECT x.note FROM issue_area x WHERE x.id = cv.area_id) AS note,
                (SELECT string_agg(x.code, '/' ORDER BY c.depth DESC) FROM issue_area_closure c
                   JOIN issue_area x ON x.id = c.ancestor_id WHERE c.descendant_id = cv.area_id) AS path
           FROM coverage()" + std::string(counted) +
@@ -79,6 +80,7 @@ void load_nodes(db::Transaction& tx, const GapOptions& o, GapReport& r)
         n.level = rows.text(i, "level");
         n.parent = rows.at(i, "parent_code");
         n.mechanisms = std::stol(rows.text(i, "mechanisms"));
+        n.note = rows.at(i, "note");
         for (const auto& column : rows.columns) {
             auto dot = column.find('_');
             std::string dim = column.substr(0, dot), value = column.substr(dot + 1);
@@ -397,11 +399,7 @@ GapReport analyse(db::Transaction& tx, const GapOptions& options)
         for (std::size_t i = 0; i < d.size(); ++i)
             region_depth[d.text(i, "code")] = std::stoi(d.text(i, "depth"));
         lookup = names(tx);
-        auto info = tx.exec("SELECT key, value FROM map_info WHERE key IN ('data_version', 'data_date') "
-                            "AND review_counts(review_status, $1::boolean)",
-                            {switches(o)[0]});
-        for (std::size_t i = 0; i < info.size(); ++i)
-            (info.text(i, "key") == "data_version" ? r.data_version : r.data_date) = info.text(i, "value");
+        r.map = queries::map_info(tx, o.include_proposed);
     }
     Findings f(o, r.findings);
     coverage_findings(r, o, lookup, region_depth, f, assessments);

@@ -2,6 +2,7 @@
 // The gap analysis: coverage counted in SQL (migration 0004), the linkage
 // graph's analytics (graph/), and the findings and thresholds applied to
 // them, all read from one snapshot of the map into one GapReport.
+#include "queries/catalogue.hpp"
 #include "schema/db.hpp"
 
 #include <cstdint>
@@ -43,6 +44,7 @@ struct NodeCoverage {
     /// participation, regions (regional and national ones) or a founding year.
     std::map<std::string, std::map<std::string, long>> counts;
     std::vector<std::string> covering;  ///< slugs, sorted
+    std::optional<std::string> note;    ///< what the sources say of this node's gaps
 };
 
 struct Finding {
@@ -74,8 +76,7 @@ struct MechanismInfo {
 
 struct GapReport {
     std::string generated_at;  ///< UTC, ISO 8601
-    std::string data_version;  ///< the map's data version (map_info), empty when unset
-    std::string data_date;     ///< the date of that version
+    queries::MapInfo map;      ///< the map's data version and date
     GapOptions options;
     std::vector<std::string> regions;       ///< region codes, tree order
     std::vector<std::string> heat_regions;  ///< the regions shown as heat-map columns

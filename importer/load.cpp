@@ -331,6 +331,7 @@ std::vector<MergeSpec> merge_specs()
           cast("level", "level", "area_level"),
           {"parent_id", "parent", "s.parent_ref", ""},
           text("description"),
+          text("note"),
           source_column()},
          "s.level = $3"},
         {"mechanisms",
@@ -427,7 +428,7 @@ void merge(db::Transaction& tx, const Batch& batch, const Options& options, std:
         }
         if (staged == 0)
             continue;
-        if (spec.type != "sources")
+        if (spec.type != "sources" && find_type(spec.type)->index("source"))
             resolve(tx, spec.type, "source", "source");
         for (const auto& ref : references)
             if (ref.type == spec.type && std::string(ref.field) != "parent")

@@ -39,6 +39,7 @@ std::vector<RecordType> make_types()
           {"level", true, C::enumeration, 20, allowed(vocab::area_level)},
           {"parent", false, C::reference, 300},
           {"description", false, C::text, 20000},
+          {"note", false, C::text, 2000},
           source},
          {"code"}},
         {"mechanisms",

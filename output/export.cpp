@@ -2,6 +2,7 @@
 
 #include "analysis/gaps.hpp"
 #include "output/writers.hpp"
+#include "queries/catalogue.hpp"
 #include "vocab/vocabulary.hpp"
 
 #include <fmt/format.h>
@@ -174,10 +175,12 @@ ExportCounts export_graph(db::Transaction& tx, const ExportOptions& options, con
     }
 
     ExportCounts counts;
+    std::string about = queries::map_info(tx, options.filter.include_proposed).describe() +
+                        (options.filter.as_of ? fmt::format(", as of {}.", *options.filter.as_of) : ", all years.");
     bool begun = false;
     auto begin = [&] {
         if (!begun)
-            writer->begin(node_attrs, edge_attrs);
+            writer->begin(about, node_attrs, edge_attrs);
         begun = true;
     };
     queries::GraphVisitor visit;

@@ -53,9 +53,7 @@ std::vector<std::pair<std::string, std::string>> matrix_columns(const GapReport&
 std::string settings(const GapReport& r)
 {
     const auto& o = r.options;
-    std::string map = r.data_version.empty() ? "Map data version: not set"
-                                             : "Map data version " + r.data_version +
-                                                   (r.data_date.empty() ? "" : " (" + r.data_date + ")");
+    std::string map = r.map.describe();
     std::vector<std::string> counting;
     counting.push_back(o.as_of ? fmt::format("as of {}", *o.as_of) : std::string("all years"));
     counting.push_back(o.include_proposed ? "accepted and proposed rows" : "accepted rows only");
@@ -80,10 +78,21 @@ std::string wrap(const std::string& s, std::size_t indent, std::size_t columns)
 {
     std::string out, line;
     std::istringstream words(s);
+    const std::size_t width = columns - indent;
     for (std::string w; words >> w;) {
         if (!line.empty() && indent + text::utf8_length(line) + 1 + text::utf8_length(w) > columns) {
             out += std::string(indent, ' ') + line + "\n";
             line.clear();
+        }
+        // A word wider than the line (a long URL) is cut into pieces that fit,
+        // at character boundaries.
+        while (line.empty() && text::utf8_length(w) > width) {
+            std::size_t cut = 0;
+            for (std::size_t chars = 0; cut < w.size(); ++cut)
+                if ((static_cast<unsigned char>(w[cut]) & 0xC0) != 0x80 && chars++ == width)
+                    break;
+            out += std::string(indent, ' ') + w.substr(0, cut) + "\n";
+            w.erase(0, cut);
         }
         line += (line.empty() ? "" : " ") + w;
     }
@@ -135,6 +144,16 @@ std::string text(const GapReport& r, bool colour)
             out += fmt::format("  {:<24} {}{}\n", f.kind, f.node.value_or("(map)"), data_mark(f));
             out += wrap(f.detail, 6, 100);
         }
+    }
+    bool any_note =
+        std::any_of(r.nodes.begin(), r.nodes.end(), [](const NodeCoverage& n) { return n.note.has_value(); });
+    if (any_note) {
+        out += "\nWhat the sources say of gaps\n";
+        for (const auto& n : r.nodes)
+            if (n.note) {
+                out += fmt::format("  {}\n", n.code);
+                out += wrap(*n.note, 6, 100);
+            }
     }
     if (!r.brokers.empty()) {
         out += "\nBrokers (betweenness centrality in the linkage graph)\n";
@@ -202,6 +221,12 @@ std::string markdown(const GapReport& r)
                                    md_cell(f.detail), data_mark(f), mechs);
             }
     }
+    if (std::any_of(r.nodes.begin(), r.nodes.end(), [](const NodeCoverage& n) { return n.note.has_value(); })) {
+        out += "\n## What the sources say of gaps\n\n";
+        for (const auto& n : r.nodes)
+            if (n.note)
+                out += fmt::format("- `{}` {}: {}\n", n.code, md_cell(n.name), md_cell(*n.note));
+    }
     if (!r.brokers.empty()) {
         out += "\n## Brokers\n\nMechanisms through which coordination runs (betweenness centrality in the linkage "
                "graph).\n\n| Mechanism | Betweenness |\n|---|--:|\n";
@@ -220,7 +245,7 @@ std::string json(const GapReport& r)
     auto or_null = [](const std::string& s) {
         return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
     };
-    out["map"] = {{"data_version", or_null(r.data_version)}, {"data_date", or_null(r.data_date)}};
+    out["map"] = {{"data_version", or_null(r.map.data_version)}, {"data_date", or_null(r.map.data_date)}};
     const auto& o = r.options;
     nlohmann::ordered_json filters;
     filters["level"] = o.level ? nlohmann::ordered_json(*o.level) : nlohmann::ordered_json(nullptr);
@@ -252,6 +277,7 @@ std::string json(const GapReport& r)
             node[dim] = counts;
         }
         node["covering"] = n.covering;
+        node["note"] = n.note ? nlohmann::ordered_json(*n.note) : nlohmann::ordered_json(nullptr);
         out["nodes"].push_back(node);
     }
     out["findings"] = nlohmann::ordered_json::array();
@@ -403,6 +429,14 @@ svg .row.cluster { font-weight: bold; } details { margin: 0.3em 0; }
                            html_escape(f.detail + data_mark(f)), mechs);
     }
     out += "</table>\n";
+    if (std::any_of(r.nodes.begin(), r.nodes.end(), [](const NodeCoverage& n) { return n.note.has_value(); })) {
+        out += "<h2>What the sources say of gaps</h2>\n<dl>\n";
+        for (const auto& n : r.nodes)
+            if (n.note)
+                out += fmt::format("<dt>{} ({})</dt><dd>{}</dd>\n", html_escape(n.name), html_escape(n.code),
+                                   html_escape(*n.note));
+        out += "</dl>\n";
+    }
     if (!r.brokers.empty()) {
         out += "<h2>Brokers</h2>\n<table>\n<tr><th>Mechanism</th><th>Betweenness</th></tr>\n";
         for (const auto& b : r.brokers)

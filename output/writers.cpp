@@ -48,7 +48,8 @@ const char* graphml_type(AttrType t)
 class GraphML : public Writer {
 public:
     explicit GraphML(std::ostream& out) : out_(out) {}
-    void begin(const std::vector<Attr>& node_attrs, const std::vector<Attr>& edge_attrs) override
+    void begin(const std::string& about, const std::vector<Attr>& node_attrs,
+               const std::vector<Attr>& edge_attrs) override
     {
         node_attrs_ = node_attrs;
         edge_attrs_ = edge_attrs;
@@ -64,7 +65,11 @@ public:
         for (std::size_t i = 0; i < edge_attrs.size(); ++i)
             fmt::print(out_, "  <key id=\"e{}\" for=\"edge\" attr.name=\"{}\" attr.type=\"{}\"/>\n", i,
                        edge_attrs[i].name, graphml_type(edge_attrs[i].type));
-        out_ << "  <graph id=\"govmap\" edgedefault=\"directed\">\n";
+        fmt::print(out_,
+                   "  <key id=\"g_description\" for=\"graph\" attr.name=\"description\" attr.type=\"string\"/>\n");
+        fmt::print(out_,
+                   "  <graph id=\"govmap\" edgedefault=\"directed\">\n    <data key=\"g_description\">{}</data>\n",
+                   xml_escape(about, false));
     }
     void node(const NodeRecord& n) override
     {
@@ -105,15 +110,17 @@ const char* gexf_type(AttrType t)
 class Gexf : public Writer {
 public:
     explicit Gexf(std::ostream& out) : out_(out) {}
-    void begin(const std::vector<Attr>& node_attrs, const std::vector<Attr>& edge_attrs) override
+    void begin(const std::string& about, const std::vector<Attr>& node_attrs,
+               const std::vector<Attr>& edge_attrs) override
     {
         // No modification date: the same map must give the same bytes.
         out_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
                 "xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n"
                 "  <meta>\n    <creator>govmap</creator>\n"
-                "    <description>Internet-governance mechanisms, the issue areas they address, and their links"
-                "</description>\n  </meta>\n"
+                "    <description>Internet-governance mechanisms, the issue areas they address, and their links. "
+             << xml_escape(about, false)
+             << "</description>\n  </meta>\n"
                 "  <graph defaultedgetype=\"directed\" mode=\"static\">\n    <attributes class=\"node\">\n";
         // Attribute ids are the names: graphology keys values by id, Gephi and networkx by title.
         node_attrs_ = node_attrs;
@@ -194,12 +201,15 @@ const char* shape_of(const NodeRecord& n)
 class Dot : public Writer {
 public:
     explicit Dot(std::ostream& out) : out_(out) {}
-    void begin(const std::vector<Attr>& node_attrs, const std::vector<Attr>& edge_attrs) override
+    void begin(const std::string& about, const std::vector<Attr>& node_attrs,
+               const std::vector<Attr>& edge_attrs) override
     {
         node_attrs_ = node_attrs;
         edge_attrs_ = edge_attrs;
         out_ << "digraph govmap {\n"
-                "  graph [rankdir=LR, overlap=false, fontname=\"Helvetica\", charset=\"UTF-8\"];\n"
+                "  graph [rankdir=LR, overlap=false, fontname=\"Helvetica\", charset=\"UTF-8\", comment="
+             << dot(about)
+             << "];\n"
                 "  node [style=filled, fontname=\"Helvetica\", fontsize=10];\n"
                 "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#666666\"];\n";
     }
@@ -268,12 +278,14 @@ nlohmann::json typed(const db::Value& v, AttrType t)
 class Cytoscape : public Writer {
 public:
     explicit Cytoscape(std::ostream& out) : out_(out) {}
-    void begin(const std::vector<Attr>& node_attrs, const std::vector<Attr>& edge_attrs) override
+    void begin(const std::string& about, const std::vector<Attr>& node_attrs,
+               const std::vector<Attr>& edge_attrs) override
     {
         node_attrs_ = node_attrs;
         edge_attrs_ = edge_attrs;
         out_ << "{\n  \"format_version\": \"1.0\",\n  \"generated_by\": \"govmap\",\n"
-                "  \"data\": {\"name\": \"govmap\"},\n  \"elements\": {\n    \"nodes\": [";
+                "  \"data\": {\"name\": \"govmap\", \"description\": "
+             << nlohmann::json(about).dump() << "},\n  \"elements\": {\n    \"nodes\": [";
     }
     void node(const NodeRecord& n) override
     {
@@ -343,7 +355,9 @@ std::string header(const std::string& name)
 class Csv : public Writer {
 public:
     Csv(std::ostream& nodes, std::ostream& edges) : nodes_(nodes), edges_(edges) {}
-    void begin(const std::vector<Attr>& node_attrs, const std::vector<Attr>& edge_attrs) override
+    // Gephi's node and edge tables have no place for the map's description.
+    void begin(const std::string& /*about*/, const std::vector<Attr>& node_attrs,
+               const std::vector<Attr>& edge_attrs) override
     {
         label_index_ = node_attrs.size();
         nodes_ << "Id,Label";

@@ -37,7 +37,10 @@ struct EdgeRecord {
 class Writer {
 public:
     virtual ~Writer() = default;
-    virtual void begin(const std::vector<Attr>& node_attrs, const std::vector<Attr>& edge_attrs) = 0;
+    /// `about` describes the map (data version, as-of year) in a sentence;
+    /// formats with a place for it carry it.
+    virtual void begin(const std::string& about, const std::vector<Attr>& node_attrs,
+                       const std::vector<Attr>& edge_attrs) = 0;
     virtual void node(const NodeRecord& n) = 0;
     virtual void begin_edges() {}
     virtual void edge(const EdgeRecord& e) = 0;

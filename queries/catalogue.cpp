@@ -58,6 +58,24 @@ db::Result list(db::Transaction& tx, Listing what, const std::optional<std::stri
     return tx.exec(std::string(subtree_cte) + body, {code});
 }
 
+MapInfo map_info(db::Transaction& tx, bool include_proposed)
+{
+    MapInfo info;
+    auto r = tx.exec("SELECT key, value FROM map_info WHERE key IN ('data_version', 'data_date') "
+                     "AND review_counts(review_status, $1::boolean)",
+                     {include_proposed ? "true" : "false"});
+    for (std::size_t i = 0; i < r.size(); ++i)
+        (r.text(i, "key") == "data_version" ? info.data_version : info.data_date) = r.text(i, "value");
+    return info;
+}
+
+std::string MapInfo::describe() const
+{
+    if (data_version.empty())
+        return "Map data version: not set";
+    return "Map data version " + data_version + (data_date.empty() ? "" : " (" + data_date + ")");
+}
+
 std::optional<MechanismDetail> find_mechanism(db::Transaction& tx, const std::string& key)
 {
     auto m = tx.exec(R"(

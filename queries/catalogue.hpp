@@ -16,6 +16,14 @@ enum class Listing { areas, mechanisms, sources };
 /// by their key; every column is text.
 db::Result list(db::Transaction& tx, Listing what, const std::optional<std::string>& under);
 
+/// The map's own identity (map_info): empty strings when unset.
+struct MapInfo {
+    std::string data_version, data_date;
+    /// "Map data version 2.0.0 (2026-11-26)" or "Map data version: not set".
+    std::string describe() const;
+};
+MapInfo map_info(db::Transaction& tx, bool include_proposed = false);
+
 /// One mechanism and the rows linked to it, each section sorted.
 struct MechanismDetail {
     db::Result mechanism;  ///< one row: attributes, review, version, source key

@@ -177,3 +177,70 @@ TEST_CASE("govmap seed is idempotent")
     CHECK(summary["counts"]["mechanisms"]["unchanged"] == rows_in("mechanisms"));
     CHECK(test::fingerprint(conn) == before);
 }
+
+TEST_CASE("Map v2: every mechanism is dated, sourced and has participation, and govmap check finds nothing missing")
+{
+    Seeded s;
+    REQUIRE(s.report.problems.empty());
+    CHECK(std::stoi(s.q("SELECT count(*) FROM mechanism")) >= 300);
+    CHECK(s.q("SELECT count(*) FROM mechanism WHERE founded IS NULL") == "0");
+    CHECK(s.q("SELECT count(*) FROM mechanism WHERE status <> 'active' AND ended IS NULL") == "0");
+    CHECK(s.q("SELECT count(*) FROM participation() WHERE NOT known") == "0");
+    CHECK(s.q("SELECT count(*) FROM map_info WHERE key IN ('data_version', 'data_date')") == "2");
+    test::RunOptions env{{{"GOVMAP_DB", s.tdb.conninfo()}}, {}, {}};
+    auto out = test::run_govmap({"check", "--format", "json"}, env);
+    INFO(out.all());
+    CHECK(out.code == 0);
+    auto report = nlohmann::json::parse(out.out);
+    CHECK(report["complete"] == true);
+    CHECK(report["mechanisms"].get<int>() >= 300);
+}
+
+TEST_CASE("Map v2 has no blanket links, and every CRP.2 issue has a primary mechanism or a sourced gap note")
+{
+    Seeded s;
+    REQUIRE(s.report.problems.empty());
+    // No mechanism is linked to all 40 issues (v1's IGF and regional IGFs were).
+    CHECK(s.q("SELECT count(*) FROM (SELECT mechanism_id FROM mechanism_area GROUP BY mechanism_id "
+              "HAVING count(*) >= 40) x") == "0");
+    auto uncovered = s.q("SELECT coalesce(string_agg(a.code, ', ' ORDER BY a.code), '') FROM issue_area a "
+                         "WHERE a.level = 'issue' AND NOT EXISTS (SELECT 1 FROM mechanism_area ma "
+                         "JOIN mechanism m ON m.id = ma.mechanism_id WHERE ma.area_id = a.id "
+                         "AND ma.strength = 'primary' AND m.kind <> 'observatory') "
+                         "AND (a.note IS NULL OR a.note NOT LIKE '%http%')");
+    INFO("issues with neither a primary mechanism nor a gap note citing a source: " << uncovered);
+    CHECK(uncovered.empty());
+}
+
+TEST_CASE("Map v2 in time: as of 2014 the WGEC counts and the Global Digital Compact does not, and IANA's operator "
+          "changes in 2016")
+{
+    Seeded s;
+    REQUIRE(s.report.problems.empty());
+    auto covers = [&](const std::string& slug, int year) {
+        return s.q("SELECT count(*) FROM mechanism m WHERE m.slug = '" + slug +
+                   "' AND mechanism_counts(m.review_status, m.kind, m.status, m.founded, m.ended, false, false, " +
+                   std::to_string(year) + "::smallint, false)");
+    };
+    CHECK(covers("wgec", 2014) == "1");
+    CHECK(covers("gdc", 2014) == "0");
+    CHECK(covers("gdc", 2025) == "1");
+    CHECK(covers("un-gge", 2026) == "0");
+    auto operator_in = [&](int year) {
+        return s.q("SELECT string_agg(o.slug, ',' ORDER BY o.slug) FROM mechanism_relation r "
+                   "JOIN mechanism f ON f.id = r.from_id JOIN mechanism o ON o.id = r.to_id "
+                   "WHERE f.slug = 'iana-functions' AND r.kind = 'operated_by' AND held_in(r.valid_from, r.valid_to, " +
+                   std::to_string(year) + "::smallint)");
+    };
+    CHECK(operator_in(2015) == "icann");
+    CHECK(operator_in(2017) == "pti");
+    // The corrections of map v2.
+    CHECK(s.q("SELECT status || ' ' || ended FROM mechanism WHERE slug = 'un-gge'") == "concluded 2021");
+    CHECK(s.q("SELECT ended FROM mechanism WHERE slug = 'netmundial-initiative'") == "2016");
+    CHECK(s.q("SELECT count(*) FROM mechanism_relation r JOIN mechanism f ON f.id = r.from_id "
+              "JOIN mechanism t ON t.id = r.to_id WHERE t.slug = 'nro' AND r.kind = 'part_of' "
+              "AND f.slug IN ('afrinic', 'apnic', 'arin', 'lacnic', 'ripe-ncc')") == "5");
+    CHECK(s.q("SELECT count(*) FROM mechanism_stakeholder ms JOIN mechanism m ON m.id = ms.mechanism_id "
+              "WHERE m.slug = 'itu-cwg-internet' AND ms.role = 'observer'") == "0");
+    CHECK(s.q("SELECT kind FROM mechanism WHERE slug = 'netmundial-solutions-map'") == "observatory");
+}

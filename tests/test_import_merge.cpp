@@ -109,7 +109,7 @@ TEST_CASE("An edited file updates exactly the rows that changed")
                              "WHERE r.kind = 'part_of'") == "s2");
 }
 
-TEST_CASE("A column missing from a file leaves existing values alone; an empty cell clears them")
+TEST_CASE("A column missing from a file leaves existing values alone, and an empty cell clears them")
 {
     test::TempDatabase tdb;
     auto conn = tdb.connect();

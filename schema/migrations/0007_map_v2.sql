@@ -11,6 +11,10 @@ ALTER TABLE mechanism
     ADD COLUMN authority text CHECK (btrim(authority) <> '' AND length(authority) <= 300),
     ADD COLUMN note text CHECK (length(note) <= 2000);
 
+-- An issue's note says what the sources say of its gaps (CRP.2's "possible
+-- gaps" where it could be read), with the source; reports show it.
+ALTER TABLE issue_area ADD COLUMN note text CHECK (length(note) <= 2000);
+
 -- Notes on links say what a source does and does not settle.
 ALTER TABLE mechanism_relation ADD COLUMN note text CHECK (length(note) <= 2000);
 ALTER TABLE mechanism_stakeholder ADD COLUMN note text CHECK (length(note) <= 2000);
