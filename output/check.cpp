@@ -56,7 +56,7 @@ std::string render_check(const db::Result& missing, long mechanisms, CheckFormat
     for (std::size_t i = 0; i < missing.size(); ++i) {
         const auto& slug = missing.text(i, "slug");
         if (slug != current) {
-            out += fmt::format("{}{} ({})\n", current.empty() ? "" : "", slug, missing.text(i, "name"));
+            out += fmt::format("{} ({})\n", slug, missing.text(i, "name"));
             current = slug;
         }
         const auto& detail = missing.text(i, "detail");
