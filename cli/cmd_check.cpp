@@ -24,11 +24,7 @@ void add_check_command(CLI::App& app, Context& ctx)
             auto conn = ctx.connect();
             auto tx = conn.begin(db::Isolation::snapshot);
             auto missing = queries::missing_data(tx, include_proposed);
-            long mechanisms = std::stol(*tx.exec("SELECT count(*) FROM mechanism WHERE review_counts(review_status, "
-                                                 "$1::boolean)",
-                                                 {include_proposed ? "true" : "false"})
-                                             .rows.at(0)
-                                             .at(0));
+            long mechanisms = queries::checked_mechanisms(tx, include_proposed);
             auto f = format == "json"  ? output::CheckFormat::json
                      : format == "csv" ? output::CheckFormat::csv
                                        : output::CheckFormat::text;

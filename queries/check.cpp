@@ -16,6 +16,13 @@ const std::vector<CheckItem>& check_items()
     return items;
 }
 
+long checked_mechanisms(db::Transaction& tx, bool include_proposed)
+{
+    return std::stol(tx.exec("SELECT count(*) AS n FROM mechanism WHERE review_counts(review_status, $1::boolean)",
+                             {include_proposed ? "true" : "false"})
+                         .text(0, "n"));
+}
+
 db::Result missing_data(db::Transaction& tx, bool include_proposed)
 {
     return tx.exec(R"(

@@ -13,6 +13,9 @@ namespace govmap::queries {
 /// `include_proposed`.
 db::Result missing_data(db::Transaction& tx, bool include_proposed);
 
+/// How many mechanisms missing_data() checks.
+long checked_mechanisms(db::Transaction& tx, bool include_proposed);
+
 /// The items `govmap check` knows, in the order it reports them, each with
 /// what it means.
 struct CheckItem {
