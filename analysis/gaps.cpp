@@ -17,6 +17,7 @@ namespace {
 
 using graph::BlockCutTree;
 using graph::Linkage;
+using text::count_of;
 using text::join;
 
 const std::vector<std::string> kinds{
@@ -141,17 +142,19 @@ void load_dimensions(db::Transaction& tx, const GapOptions& o, GapReport& r,
         if (auto it = by_id.find(std::stoll(covering.text(i, "area_id"))); it != by_id.end())
             it->second->covering.push_back(covering.text(i, "slug"));
 
+    // Every counted mechanism by name: findings and brokers name mechanisms for people.
     auto info = tx.exec(R"(
-        SELECT m.slug, m.name, m.scope::text AS scope, m.model::text AS model, m.centrality::text AS centrality,
-               m.status::text AS status, s.title, s.url
+        SELECT m.slug, m.name, m.acronym, m.scope::text AS scope, m.model::text AS model,
+               m.centrality::text AS centrality, m.status::text AS status, s.title, s.url
           FROM mechanism m LEFT JOIN source s ON s.id = m.source_id
-         WHERE m.id IN (SELECT mechanism_id FROM covering_mechanisms()" +
-                            std::string(counted) + R"()))",
-                        switches(o));
+         WHERE mechanism_counts(m.review_status, m.kind, m.status, m.founded, m.ended, $1::boolean, $2::boolean,
+                                $3::smallint, $4::boolean))",
+                        {switches(o)[0], switches(o)[1], switches(o)[3], switches(o)[4]});
     for (std::size_t i = 0; i < info.size(); ++i)
-        r.mechanisms[info.text(i, "slug")] = MechanismInfo{
-            info.text(i, "slug"),       info.text(i, "name"),   info.text(i, "scope"), info.text(i, "model"),
-            info.text(i, "centrality"), info.text(i, "status"), info.at(i, "title"),   info.at(i, "url")};
+        r.mechanisms[info.text(i, "slug")] =
+            MechanismInfo{info.text(i, "slug"),   info.text(i, "name"),  info.at(i, "acronym").value_or(""),
+                          info.text(i, "scope"),  info.text(i, "model"), info.text(i, "centrality"),
+                          info.text(i, "status"), info.at(i, "title"),   info.at(i, "url")};
 }
 
 struct NameLookup {
@@ -174,18 +177,37 @@ class Findings {
 public:
     Findings(const GapOptions& o, std::vector<Finding>& out) : o_(o), out_(out) {}
     bool wanted(const std::string& kind) const { return o_.kinds.empty() || o_.kinds.count(kind); }
+    /// `detail` is the finding as a sentence of its own; `reason` the phrase
+    /// it contributes to its concern ("{}" for the joined `subjects`).
     void add(const std::string& kind, const std::optional<std::string>& node, const std::string& severity,
-             std::string detail, std::vector<std::string> mechanisms = {}, bool data_gap = false)
+             const std::string& concern, std::string detail, std::string reason, std::vector<std::string> subjects = {},
+             std::vector<std::string> mechanisms = {}, bool data_gap = false)
     {
-        if (wanted(kind))
-            out_.push_back(
-                {kind, node, severity, data_gap ? "data" : "coverage", std::move(detail), std::move(mechanisms)});
+        if (!wanted(kind))
+            return;
+        Finding f{kind,
+                  node,
+                  severity,
+                  data_gap ? "data" : "coverage",
+                  std::move(detail),
+                  std::move(mechanisms),
+                  concern,
+                  std::move(reason),
+                  std::move(subjects)};
+        out_.push_back(std::move(f));
     }
 
 private:
     const GapOptions& o_;
     std::vector<Finding>& out_;
 };
+
+/// "Internet Governance Forum (IGF)" for a slug; the slug if the mechanism is unknown.
+std::string display(const GapReport& r, const std::string& slug)
+{
+    auto it = r.mechanisms.find(slug);
+    return it == r.mechanisms.end() ? slug : it->second.display();
+}
 
 void coverage_findings(const GapReport& r, const GapOptions& o, const NameLookup& names,
                        const std::map<std::string, int>& region_depth, Findings& f,
@@ -201,53 +223,81 @@ void coverage_findings(const GapReport& r, const GapOptions& o, const NameLookup
             return v == d->second.end() ? 0L : v->second;
         };
         if (n.mechanisms == 0) {
-            f.add("uncovered", n.code, "high", fmt::format("no mechanism addresses {}", n.name));
+            f.add("uncovered", n.code, "high", "coverage", fmt::format("No mechanism addresses {}.", n.name),
+                  "no mechanism addresses it");
             continue;
         }
+        if (n.mechanisms == 1)
+            f.add("single_point_of_failure", n.code, "high", "coverage",
+                  fmt::format("{} depends on a single mechanism: {}.", n.name, display(r, n.covering.front())),
+                  "1 mechanism (single point of failure): {}", {display(r, n.covering.front())}, n.covering);
         if (n.mechanisms < o.min_mechanisms)
-            f.add("thin", n.code, "medium",
-                  fmt::format("only {} address {} (fewer than {})",
-                              text::count_of(n.mechanisms, "mechanism", "mechanisms"), n.name, o.min_mechanisms),
-                  n.covering);
-        if (count("scope", "global") == 0)
-            f.add("no_global", n.code, "medium",
-                  fmt::format("{} is addressed only by regional or national mechanisms ({} regional, {} national)",
-                              n.name, count("scope", "regional"), count("scope", "national")),
-                  n.covering);
+            f.add("thin", n.code, "medium", "coverage",
+                  fmt::format("Only {} {} {} (fewer than {}).", count_of(n.mechanisms, "mechanism", "mechanisms"),
+                              n.mechanisms == 1 ? "addresses" : "address", n.name, o.min_mechanisms),
+                  // One mechanism is said by single_point_of_failure already.
+                  n.mechanisms == 1 ? ""
+                                    : fmt::format("only {} (fewer than {})",
+                                                  count_of(n.mechanisms, "mechanism", "mechanisms"), o.min_mechanisms),
+                  {}, n.covering);
+        if (count("scope", "global") == 0) {
+            long regional = count("scope", "regional"), national = count("scope", "national");
+            std::string only = regional == 0   ? "national only"
+                               : national == 0 ? "regional only"
+                                               : fmt::format("regional or national only ({} regional, {} national)",
+                                                             regional, national);
+            f.add("no_global", n.code, "medium", "coverage",
+                  fmt::format("{} is addressed only by regional or national mechanisms ({} regional, {} national).",
+                              n.name, regional, national),
+                  only, {}, n.covering);
+        }
         // Participation decides (migration 0007's participation()); mechanisms
         // whose participation is not recorded make the finding a data gap.
         long unknown_participation = count("unknown", "participation");
-        if (count("participation", "multistakeholder") == 0)
-            f.add("no_multistakeholder", n.code, "medium",
-                  unknown_participation == 0
-                      ? fmt::format("none of the {} addressing {} is open to all or has two or more stakeholder "
-                                    "groups in its decisions",
-                                    text::count_of(n.mechanisms, "mechanism", "mechanisms"), n.name)
-                      : fmt::format("no mechanism addressing {} is known to be multistakeholder: participation is "
-                                    "not recorded for {} of {}",
-                                    n.name, unknown_participation, n.mechanisms),
-                  n.covering, unknown_participation > 0);
+        if (count("participation", "multistakeholder") == 0) {
+            if (unknown_participation == 0)
+                f.add("no_multistakeholder", n.code, "medium", "coverage",
+                      n.mechanisms == 1
+                          ? fmt::format("The one mechanism addressing {} is not open to all and has fewer than two "
+                                        "stakeholder groups in its decisions.",
+                                        n.name)
+                          : fmt::format("None of the {} mechanisms addressing {} is open to all or has two or more "
+                                        "stakeholder groups in its decisions.",
+                                        n.mechanisms, n.name),
+                      std::string(n.mechanisms == 1 ? "not" : "none") +
+                          " multistakeholder (open to all, or two or more stakeholder groups deciding)",
+                      {}, n.covering);
+            else
+                f.add("no_multistakeholder", n.code, "medium", "coverage",
+                      fmt::format("No mechanism addressing {} is known to be multistakeholder: participation is not "
+                                  "recorded for {} of {}.",
+                                  n.name, unknown_participation, n.mechanisms),
+                      fmt::format("none known to be multistakeholder (participation not recorded for {} of {})",
+                                  unknown_participation, n.mechanisms),
+                      {}, n.covering, true);
+        }
         if (count("centrality", "core") == 0)
-            f.add("adjacent_only", n.code, "medium",
-                  fmt::format("every mechanism addressing {} has its central role outside Internet governance", n.name),
-                  n.covering);
+            f.add(
+                "adjacent_only", n.code, "medium", "coverage",
+                fmt::format("Every mechanism addressing {} has its central role outside Internet governance.", n.name),
+                "adjacent bodies only (central role outside Internet governance)", {}, n.covering);
         if (o.by_region)
             for (const auto& region : r.regions)
                 if (count("region", region) == 0) {
                     auto depth = region_depth.at(region);
-                    f.add("region_missing", n.code, depth <= 1 ? "medium" : "low",
-                          fmt::format("no mechanism addresses {} in {}{}", n.name, names.regions.at(region),
+                    f.add("region_missing", n.code, depth <= 1 ? "medium" : "low", "regions",
+                          fmt::format("No mechanism addresses {} in {}{}.", n.name, names.regions.at(region),
                                       o.strict_regions ? " (global mechanisms not counted)" : ""),
-                          {}, count("unknown", "regions") > 0);
+                          std::string("no mechanism in {}") + (o.strict_regions ? " (global ones not counted)" : ""),
+                          {names.regions.at(region)}, {}, count("unknown", "regions") > 0);
                 }
         for (const auto& group : r.stakeholder_groups)
             if (count("stakeholder", group) == 0)
-                f.add("stakeholder_missing", n.code, "low",
-                      fmt::format("no mechanism addressing {} involves {}", n.name, names.groups.at(group)), n.covering,
-                      unknown_participation > 0);
-        if (n.mechanisms == 1)
-            f.add("single_point_of_failure", n.code, "high",
-                  fmt::format("{} depends on a single mechanism: {}", n.name, n.covering.front()), n.covering);
+                f.add("stakeholder_missing", n.code, "low", "participation",
+                      fmt::format("No mechanism addressing {} involves {}.", n.name, names.groups.at(group)),
+                      unknown_participation > 0 ? "no covering mechanism is known to involve {}"
+                                                : "no covering mechanism involves {}",
+                      {names.groups.at(group)}, n.covering, unknown_participation > 0);
     }
     for (const auto& [code, principle, assessed, best] : assessments) {
         const std::string& wanted = code;  // a lambda may not capture a structured binding before C++20
@@ -255,10 +305,10 @@ void coverage_findings(const GapReport& r, const GapOptions& o, const NameLookup
             std::find_if(r.nodes.begin(), r.nodes.end(), [&](const NodeCoverage& n) { return n.code == wanted; });
         if (node == r.nodes.end() || best > 1)
             continue;
-        f.add("low_assessment", code, "medium",
-              fmt::format("every assessed mechanism addressing {} scores {} or less on {} ({} assessed)", node->name,
+        f.add("low_assessment", code, "medium", "assessment",
+              fmt::format("Every assessed mechanism addressing {} scores {} or less on {} ({} assessed).", node->name,
                           best, principle, assessed),
-              node->covering);
+              fmt::format("every assessed mechanism scores {} or less on {}", best, principle), {}, node->covering);
     }
 }
 
@@ -278,31 +328,38 @@ void graph_findings(GapReport& r, const GapOptions& o, const Linkage& g, Finding
             members.push_back(vertex_of.at(slug));
         // Articulation points whose removal cuts the covering mechanisms apart.
         for (std::size_t cut : tree.separating(members))
-            f.add("single_point_of_failure", n.code, "medium",
-                  fmt::format("removing {} would disconnect the mechanisms that address {}", g.slug[cut], n.name),
-                  {g.slug[cut]});
+            f.add("single_point_of_failure", n.code, "medium", "linkage",
+                  fmt::format("Removing {} would disconnect the mechanisms that address {}.", display(r, g.slug[cut]),
+                              n.name),
+                  "removing {} would disconnect its mechanisms", {display(r, g.slug[cut])}, {g.slug[cut]});
         std::map<std::size_t, std::vector<std::string>> groups;
         for (std::size_t v : members)
             groups[component[v]].push_back(g.slug[v]);
         if (groups.size() > 1) {
-            // Named in full for a working group's map; summarised for a huge one.
-            std::vector<std::string> described;
-            for (const auto& [c, slugs] : groups) {
-                std::vector<std::string> shown(slugs.begin(), slugs.begin() + std::min<std::size_t>(slugs.size(), 6));
-                if (slugs.size() > shown.size())
-                    shown.push_back(fmt::format("and {} more", slugs.size() - shown.size()));
-                described.push_back("{" + join(shown) + "}");
+            // The largest group is counted; the others, cut off from it, are named
+            // (in part, for a huge map).
+            std::vector<std::vector<std::string>> sorted;
+            for (auto& [c, slugs] : groups)
+                sorted.push_back(slugs);
+            std::stable_sort(sorted.begin(), sorted.end(),
+                             [](const auto& a, const auto& b) { return a.size() > b.size(); });
+            std::vector<std::string> described{fmt::format(
+                "a main group of {}", count_of(static_cast<long>(sorted.front().size()), "mechanism", "mechanisms"))};
+            for (std::size_t k = 1; k < sorted.size() && k <= 8; ++k) {
+                std::vector<std::string> shown;
+                for (std::size_t i = 0; i < std::min<std::size_t>(sorted[k].size(), 6); ++i)
+                    shown.push_back(display(r, sorted[k][i]));
+                if (sorted[k].size() > shown.size())
+                    shown.push_back(fmt::format("{} more", sorted[k].size() - shown.size()));
+                described.push_back("(" + text::join_words(shown, "and") + ")");
             }
-            std::sort(described.begin(), described.end());
-            if (described.size() > 8) {
-                std::size_t rest = described.size() - 8;
-                described.resize(8);
-                described.push_back(fmt::format("and {} more groups", rest));
-            }
-            f.add("fragmented", n.code, "low",
-                  fmt::format("the {} mechanisms addressing {} fall into {} groups with no link between them: {}",
-                              members.size(), n.name, groups.size(), join(described, " ")),
-                  n.covering);
+            if (sorted.size() > 9)
+                described.push_back(fmt::format("{} more groups", sorted.size() - 9));
+            std::string groups_text =
+                fmt::format("{} groups with no link between them: {}", groups.size(), join(described, "; "));
+            f.add("fragmented", n.code, "low", "linkage",
+                  fmt::format("The {} mechanisms addressing {} fall into {}.", members.size(), n.name, groups_text),
+                  fmt::format("its {} mechanisms fall into {}", members.size(), groups_text), {}, n.covering);
         }
     }
 
@@ -322,12 +379,11 @@ void graph_findings(GapReport& r, const GapOptions& o, const Linkage& g, Finding
             at = *std::max_element(parents[at].begin(), parents[at].end(), [&](std::size_t a, std::size_t b) {
                 return depth[a] < depth[b] || (depth[a] == depth[b] && g.slug[a] > g.slug[b]);
             });
-            chain.push_back(g.slug[at]);
+            chain.push_back(display(r, g.slug[at]));
         }
-        f.add("deep_nesting", std::nullopt, "low",
-              fmt::format("{} is {} levels down part_of/reports_to chains: {} > {}", g.slug[v], depth[v], g.slug[v],
-                          join(chain, " > ")),
-              {g.slug[v]});
+        std::string said = fmt::format("{} is {} levels down part_of/reports_to chains ({})", display(r, g.slug[v]),
+                                       depth[v], join(chain, " > "));
+        f.add("deep_nesting", std::nullopt, "low", "nesting", said + ".", said, {}, {g.slug[v]});
     }
 
     auto centrality = graph::betweenness(g);
@@ -345,13 +401,147 @@ void graph_findings(GapReport& r, const GapOptions& o, const Linkage& g, Finding
     for (std::size_t v : order) {
         if (r.brokers.size() >= o.brokers || centrality[v] <= 0)
             break;
+        // With --under, the brokers among the mechanisms that address what lies under it.
+        if (o.under && !in_scope.count(g.slug[v]))
+            continue;
         r.brokers.push_back({g.slug[v], centrality[v]});
     }
+}
+
+/// One Concern per node, concern and basis: the findings' reasons in kind
+/// order, repeated reasons of one kind joined ("removing A, B or C ...").
+std::vector<Concern> merge(const GapReport& r)
+{
+    std::map<std::string, std::size_t> node_rank;
+    std::map<std::string, std::string> node_name;
+    for (std::size_t i = 0; i < r.nodes.size(); ++i) {
+        node_rank[r.nodes[i].code] = i + 1;
+        node_name[r.nodes[i].code] = r.nodes[i].name;
+    }
+    const auto& concerns = concern_kinds();
+    auto concern_rank = [&](const std::string& c) {
+        return std::find(concerns.begin(), concerns.end(), c) - concerns.begin();
+    };
+    using Key = std::tuple<std::size_t, long, int>;  // node, concern, basis
+    std::map<Key, std::vector<const Finding*>> groups;
+    for (const auto& f : r.findings)
+        groups[{f.node ? node_rank[*f.node] : 0, concern_rank(f.concern), f.basis == "data"}].push_back(&f);
+    std::vector<Concern> out;
+    for (const auto& [key, fs] : groups) {
+        Concern c;
+        c.node = fs.front()->node;
+        c.node_name = c.node ? node_name[*c.node] : "The map";
+        c.concern = fs.front()->concern;
+        c.basis = fs.front()->basis;
+        c.severity = "low";
+        std::set<std::string> mechanisms;
+        // Reasons in kind order; one reason per distinct template, its subjects joined.
+        std::vector<const Finding*> ordered = fs;
+        // How many mechanisms comes first: "1 mechanism (single point of failure): X; national only".
+        auto rank = [](const Finding* f) {
+            return f->concern == "coverage" && f->kind == "single_point_of_failure" ? -1 : kind_rank(f->kind);
+        };
+        std::stable_sort(ordered.begin(), ordered.end(),
+                         [&](const Finding* a, const Finding* b) { return rank(a) < rank(b); });
+        std::vector<std::pair<std::string, std::vector<std::string>>> reasons;
+        for (const Finding* f : ordered) {
+            if (severity_rank(f->severity) < severity_rank(c.severity))
+                c.severity = f->severity;
+            if (std::find(c.kinds.begin(), c.kinds.end(), f->kind) == c.kinds.end())
+                c.kinds.push_back(f->kind);
+            mechanisms.insert(f->mechanisms.begin(), f->mechanisms.end());
+            if (f->reason.empty())
+                continue;
+            auto it = std::find_if(reasons.begin(), reasons.end(),
+                                   [&](const auto& p) { return p.first == f->reason && !f->subjects.empty(); });
+            if (it == reasons.end())
+                reasons.push_back({f->reason, f->subjects});
+            else
+                it->second.insert(it->second.end(), f->subjects.begin(), f->subjects.end());
+        }
+        for (const auto& [templ, subjects] : reasons) {
+            std::string reason = templ;
+            if (auto at = reason.find("{}"); at != std::string::npos) {
+                // Long lists are named in part: the mechanisms are listed with the finding.
+                std::vector<std::string> named = subjects;
+                if (named.size() > 6) {
+                    named.resize(5);
+                    named.push_back(fmt::format("{} others", subjects.size() - 5));
+                }
+                reason.replace(at, 2, text::join_words(named));
+            }
+            c.reasons.push_back(reason);
+        }
+        c.mechanisms.assign(mechanisms.begin(), mechanisms.end());
+        c.detail = c.node_name + ": " + join(c.reasons, "; ") + ".";
+        out.push_back(std::move(c));
+    }
+    std::stable_sort(out.begin(), out.end(), [&](const Concern& a, const Concern& b) {
+        if (severity_rank(a.severity) != severity_rank(b.severity))
+            return severity_rank(a.severity) < severity_rank(b.severity);
+        return (a.basis == "data") < (b.basis == "data");
+    });
+    return out;
+}
+
+/// Then and now, node by node: mechanisms added and ended, concerns that
+/// appeared or were resolved (a concern is its node, concern kind and basis).
+Comparison compare(const GapReport& then, const GapReport& now, int year)
+{
+    Comparison c;
+    c.year = year;
+    auto concerns_of = [](const GapReport& r) {
+        std::map<std::string, std::map<std::pair<std::string, std::string>, std::string>> by_node;
+        for (const auto& x : r.concerns)
+            by_node[x.node.value_or("")][{x.concern, x.basis}] = x.detail;
+        return by_node;
+    };
+    auto then_concerns = concerns_of(then), now_concerns = concerns_of(now);
+    std::map<std::string, const NodeCoverage*> then_nodes;
+    for (const auto& n : then.nodes)
+        then_nodes[n.code] = &n;
+    for (const auto& n : now.nodes) {
+        NodeChange change{n.code, n.name, {}, {}, {}, {}};
+        std::set<std::string> before, after(n.covering.begin(), n.covering.end());
+        if (auto it = then_nodes.find(n.code); it != then_nodes.end())
+            before.insert(it->second->covering.begin(), it->second->covering.end());
+        for (const auto& s : after)
+            if (!before.count(s))
+                change.added.push_back(display(now, s));
+        for (const auto& s : before)
+            if (!after.count(s))
+                change.ended.push_back(display(then, s));
+        auto& was = then_concerns[n.code];
+        auto& is = now_concerns[n.code];
+        for (const auto& [key, detail] : is)
+            if (!was.count(key) || was[key] != detail)
+                change.appeared.push_back(detail);
+        for (const auto& [key, detail] : was)
+            if (!is.count(key) || is[key] != detail)
+                change.resolved.push_back(detail);
+        if (!change.added.empty() || !change.ended.empty() || !change.appeared.empty() || !change.resolved.empty())
+            c.nodes.push_back(std::move(change));
+    }
+    return c;
 }
 
 }  // namespace
 
 const std::vector<std::string>& finding_kinds() { return kinds; }
+
+const std::vector<std::string>& concern_kinds()
+{
+    static const std::vector<std::string> all{"coverage", "linkage",    "participation",
+                                              "regions",  "assessment", "nesting"};
+    return all;
+}
+
+std::string MechanismInfo::display() const
+{
+    if (acronym.empty() || name.find(acronym) != std::string::npos)
+        return name;
+    return name + " (" + acronym + ")";
+}
 
 GapReport analyse(db::Connection& conn, const GapOptions& options)
 {
@@ -400,6 +590,8 @@ GapReport analyse(db::Transaction& tx, const GapOptions& options)
             region_depth[d.text(i, "code")] = std::stoi(d.text(i, "depth"));
         lookup = names(tx);
         r.map = queries::map_info(tx, o.include_proposed);
+        r.region_names = lookup.regions;
+        r.group_names = lookup.groups;
     }
     Findings f(o, r.findings);
     coverage_findings(r, o, lookup, region_depth, f, assessments);
@@ -412,6 +604,13 @@ GapReport analyse(db::Transaction& tx, const GapOptions& options)
             return kind_rank(a.kind) < kind_rank(b.kind);
         return a.node.value_or("") < b.node.value_or("");
     });
+    r.concerns = merge(r);
+    if (o.compare) {
+        GapOptions then_options = o;
+        then_options.as_of = *o.compare;
+        then_options.compare.reset();
+        r.comparison = compare(analyse(tx, then_options), r, *o.compare);
+    }
     return r;
 }
 

@@ -25,6 +25,7 @@ struct GapOptions {
     bool primary_only = false;        ///< count only primary mechanism-area links
     std::optional<int> as_of;         ///< the map as it stood during this year; none: all time
     bool with_observatories = false;  ///< count observatories and mapping exercises as coverage
+    std::optional<int> compare;       ///< then and now: also analyse the map as of this year and compare
     int min_mechanisms = 2;           ///< thin: fewer than this many mechanisms
     int max_depth = 3;                ///< deep_nesting: this many levels down or more
     std::set<std::string> kinds;      ///< empty: every kind
@@ -47,6 +48,8 @@ struct NodeCoverage {
     std::optional<std::string> note;    ///< what the sources say of this node's gaps
 };
 
+/// One rule that fired on one node (the analysis's raw output; reports show
+/// them merged into Concerns).
 struct Finding {
     std::string kind;
     std::optional<std::string> node;  ///< taxonomy code; none for map-wide findings (deep_nesting)
@@ -56,7 +59,31 @@ struct Finding {
     std::string basis = "coverage";
     std::string detail;
     std::vector<std::string> mechanisms;
+    /// coverage, linkage, participation, regions, nesting or assessment: the
+    /// concern a reader acts on; findings of one node, concern and basis merge.
+    std::string concern;
+    /// A short phrase for the merged sentence; "{}" stands for the subjects
+    /// joined ("A, B or C"), so that several findings read as one.
+    std::string reason;
+    std::vector<std::string> subjects;
 };
+
+/// What a reader acts on: every finding of one node (or the map), concern and
+/// basis, as one sentence with its reasons. Severity is the highest of its kinds.
+struct Concern {
+    std::optional<std::string> node;  ///< taxonomy code; none for map-wide concerns
+    std::string node_name;
+    std::string concern;
+    std::string severity;
+    std::string basis;
+    std::vector<std::string> kinds;    ///< in report order
+    std::vector<std::string> reasons;  ///< short phrases for people
+    std::string detail;                ///< "Taxation: 1 mechanism (single point of failure) ...; national only"
+    std::vector<std::string> mechanisms;
+};
+
+/// The concerns in the order reports list them.
+const std::vector<std::string>& concern_kinds();
 
 struct Broker {
     std::string slug;
@@ -70,8 +97,22 @@ struct MechanismMetrics {
 };
 
 struct MechanismInfo {
-    std::string slug, name, scope, model, centrality, status;
+    std::string slug, name, acronym, scope, model, centrality, status;
+    /// "Name (ACRONYM)", or the name alone when it has no acronym or holds it.
+    std::string display() const;
     std::optional<std::string> source_title, source_url;
+};
+
+/// What changed for one node between the compared year and the report's year.
+struct NodeChange {
+    std::string code, name;
+    std::vector<std::string> added, ended;        ///< mechanisms (names) counted now but not then, and then but not now
+    std::vector<std::string> appeared, resolved;  ///< concerns (their sentences) new now, and gone since
+};
+
+struct Comparison {
+    int year = 0;                   ///< then
+    std::vector<NodeChange> nodes;  ///< the nodes with any change, in taxonomy order
 };
 
 struct GapReport {
@@ -81,14 +122,17 @@ struct GapReport {
     std::vector<std::string> regions;       ///< region codes, tree order
     std::vector<std::string> heat_regions;  ///< the regions shown as heat-map columns
     std::vector<std::string> stakeholder_groups;
-    std::vector<NodeCoverage> nodes;  ///< taxonomy order
-    std::vector<Finding> findings;    ///< severity, kind, node order
+    std::map<std::string, std::string> region_names, group_names;  ///< code -> name
+    std::vector<NodeCoverage> nodes;                               ///< taxonomy order
+    std::vector<Finding> findings;                                 ///< severity, kind, node order
+    std::vector<Concern> concerns;                                 ///< severity, basis, node order: what reports show
+    std::optional<Comparison> comparison;                          ///< with GapOptions::compare
     std::vector<Broker> brokers;
     /// Betweenness is exact when this equals the number of mechanisms, else
     /// estimated from this many sources (see graph/linkage.hpp).
     std::size_t betweenness_sources = 0;
     std::size_t mechanisms_in_graph = 0;
-    std::map<std::string, MechanismInfo> mechanisms;  ///< every covering mechanism, by slug
+    std::map<std::string, MechanismInfo> mechanisms;  ///< every counted mechanism, by slug
     /// Every mechanism of the linkage graph (not only those in scope), by slug:
     /// what exports attach to mechanism nodes.
     std::unordered_map<std::string, MechanismMetrics> metrics;

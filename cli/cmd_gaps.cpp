@@ -1,6 +1,7 @@
 // govmap gaps: coverage and gap findings.
 #include "cli/commands.hpp"
 #include "output/report.hpp"
+#include "text/text.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -15,7 +16,7 @@ namespace govmap::cli {
 void add_gaps_command(CLI::App& app, Context& ctx)
 {
     static analysis::GapOptions o;
-    static std::string format = "text", out_path, level, under, kinds, as_of = "today";
+    static std::string format = "text", out_path, level, under, kinds, as_of = "today", compare, csv_table = "coverage";
     auto* cmd = app.add_subcommand("gaps", "Report coverage and gaps: where mechanisms are missing, thin, only "
                                            "regional, only intergovernmental, adjacent, unlinked or nested deep");
     cmd->add_option("--format", format, "Output format")
@@ -31,6 +32,13 @@ void add_gaps_command(CLI::App& app, Context& ctx)
     cmd->add_flag("--include-proposed", o.include_proposed, "Count proposed rows as well as accepted ones");
     cmd->add_flag("--active-only", o.active_only, "Count only mechanisms whose status is active");
     cmd->add_option("--as-of", as_of, as_of_help)->type_name("YEAR")->capture_default_str();
+    cmd->add_option("--compare", compare,
+                    "Then and now: also show, per node, mechanisms added and ended and findings that appeared or "
+                    "were resolved since this year")
+        ->type_name("YEAR");
+    cmd->add_option("--csv", csv_table, "With --format csv: the coverage matrix or one row per finding")
+        ->check(CLI::IsMember({"coverage", "findings"}))
+        ->capture_default_str();
     cmd->add_flag("--with-observatories", o.with_observatories,
                   "Count observatories, mapping exercises and research projects as coverage too");
     cmd->add_flag("--primary-only", o.primary_only,
@@ -58,6 +66,11 @@ void add_gaps_command(CLI::App& app, Context& ctx)
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
             o.as_of = parse_as_of(as_of);
+            if (!compare.empty()) {
+                o.compare = parse_as_of(compare);
+                if (!o.compare)
+                    throw Failure(exit_usage, "--compare takes a year");
+            }
             if (!level.empty())
                 o.level = level;
             if (!under.empty())
@@ -75,15 +88,18 @@ void add_gaps_command(CLI::App& app, Context& ctx)
             }
             output::ReportFormat f = format == "markdown" ? output::ReportFormat::markdown
                                      : format == "json"   ? output::ReportFormat::json
-                                     : format == "csv"    ? output::ReportFormat::csv
-                                     : format == "html"   ? output::ReportFormat::html
-                                                          : output::ReportFormat::text;
+                                     : format == "csv"  ? (csv_table == "findings" ? output::ReportFormat::csv_findings
+                                                                                   : output::ReportFormat::csv)
+                                     : format == "html" ? output::ReportFormat::html
+                                                        : output::ReportFormat::text;
             if (!out_path.empty()) {
                 std::ofstream file(out_path, std::ios::binary);
                 file << output::render(report, f, false);
                 if (!file)
                     throw Failure(exit_failure, "cannot write " + out_path);
-                ctx.info("wrote {} ({} node(s), {} finding(s))", out_path, report.nodes.size(), report.findings.size());
+                ctx.info("wrote {} ({}, {})", out_path,
+                         text::count_of(static_cast<long>(report.nodes.size()), "node", "nodes"),
+                         text::count_of(static_cast<long>(report.concerns.size()), "finding", "findings"));
                 return;
             }
             bool colour = f == output::ReportFormat::text && isatty(1) && !std::getenv("NO_COLOR");

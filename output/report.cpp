@@ -12,16 +12,24 @@
 
 namespace govmap::output {
 
-using analysis::Finding;
+using analysis::Concern;
 using analysis::finding_kinds;
 using analysis::GapReport;
 using analysis::NodeCoverage;
+using text::count_of;
 using text::csv_field;
 using text::html_escape;
 
 namespace {
 
 const char* const severities[] = {"high", "medium", "low"};
+
+std::string capitalised(std::string s)
+{
+    if (!s.empty())
+        s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    return s;
+}
 
 long count(const NodeCoverage& n, const std::string& dim, const std::string& value)
 {
@@ -32,44 +40,95 @@ long count(const NodeCoverage& n, const std::string& dim, const std::string& val
     return v == d->second.end() ? 0 : v->second;
 }
 
-/// The heat map's columns: dimension and value.
-std::vector<std::pair<std::string, std::string>> matrix_columns(const GapReport& r, bool all_regions_and_groups)
+/// "Name (ACRONYM)" for a slug.
+std::string name_of(const GapReport& r, const std::string& slug)
 {
-    std::vector<std::pair<std::string, std::string>> cols;
-    for (auto [dimension, enumeration] :
-         {std::pair{"scope", vocab::mechanism_scope}, std::pair{"model", vocab::governance_model},
-          std::pair{"centrality", vocab::centrality}})
-        for (const auto& value : vocab::get(enumeration).values)
-            cols.push_back({dimension, value});
-    for (const auto& region : all_regions_and_groups ? r.regions : r.heat_regions)
-        cols.push_back({"region", region});
-    if (all_regions_and_groups)
-        for (const auto& g : r.stakeholder_groups)
-            cols.push_back({"stakeholder", g});
-    return cols;
+    auto it = r.mechanisms.find(slug);
+    return it == r.mechanisms.end() ? slug : it->second.display();
+}
+
+std::vector<std::string> names_of(const GapReport& r, const std::vector<std::string>& slugs)
+{
+    std::vector<std::string> out;
+    for (const auto& s : slugs)
+        out.push_back(name_of(r, s));
+    return out;
+}
+
+std::string level_name(const GapReport& r, long n)
+{
+    const auto& level = r.options.level;
+    if (level == std::string("cluster"))
+        return count_of(n, "cluster", "clusters");
+    if (level == std::string("area"))
+        return count_of(n, "area", "areas");
+    if (level == std::string("issue"))
+        return count_of(n, "issue", "issues");
+    return count_of(n, "taxonomy node", "taxonomy nodes");
 }
 
 /// The map and the settings that change counting, in one sentence.
 std::string settings(const GapReport& r)
 {
     const auto& o = r.options;
-    std::string map = r.map.describe();
     std::vector<std::string> counting;
     counting.push_back(o.as_of ? fmt::format("as of {}", *o.as_of) : std::string("all years"));
     counting.push_back(o.include_proposed ? "accepted and proposed rows" : "accepted rows only");
-    if (o.primary_only)
-        counting.push_back("primary links only");
+    counting.push_back(o.primary_only ? "primary links only" : "primary and secondary links");
     if (o.active_only)
         counting.push_back("active mechanisms only");
-    if (o.with_observatories)
-        counting.push_back("observatories counted");
-    if (o.strict_regions)
-        counting.push_back("global mechanisms not counted per region");
-    return map + ". Counting: " + text::join(counting) + ".";
+    counting.push_back(o.with_observatories ? "observatories counted" : "observatories not counted");
+    if (o.by_region)
+        counting.push_back(o.strict_regions ? "regions, global mechanisms not counted per region" : "regions");
+    counting.push_back(fmt::format("thin below {}", count_of(o.min_mechanisms, "mechanism", "mechanisms")));
+    counting.push_back(fmt::format("deep nesting from {} levels", o.max_depth));
+    if (o.under)
+        counting.push_back("under " + *o.under);
+    if (o.compare)
+        counting.push_back(fmt::format("compared with {}", *o.compare));
+    return r.map.describe() + ". Settings: " + text::join(counting) + ".";
 }
 
-/// " (data gap)" for findings that could change with more data.
-std::string data_mark(const Finding& f) { return f.basis == "data" ? " (data gap)" : ""; }
+/// How counting works, in one sentence.
+const char* const counting_rule =
+    "A mechanism that addresses an issue also covers its area and cluster; a mechanism is multistakeholder when "
+    "anyone may take part or two or more stakeholder groups take part in its decisions; a data gap is a finding that "
+    "could change if missing participation, region or year data were recorded.";
+
+std::vector<const Concern*> concerns_with(const GapReport& r, const std::string& basis, const std::string& severity)
+{
+    std::vector<const Concern*> out;
+    for (const auto& c : r.concerns)
+        if (c.basis == basis && c.severity == severity)
+            out.push_back(&c);
+    return out;
+}
+
+long count_concerns(const GapReport& r, const std::string& basis, const std::string& severity = {})
+{
+    return std::count_if(r.concerns.begin(), r.concerns.end(), [&](const Concern& c) {
+        return c.basis == basis && (severity.empty() || c.severity == severity);
+    });
+}
+
+/// "12 coverage gaps (1 high, 8 medium, 3 low) and 2 data gaps (2 low)".
+std::string summary(const GapReport& r)
+{
+    auto part = [&](const char* basis, const char* one, const char* many) {
+        long total = count_concerns(r, basis);
+        std::vector<std::string> by;
+        for (const char* s : severities)
+            if (long n = count_concerns(r, basis, s))
+                by.push_back(fmt::format("{} {}", n, s));
+        return count_of(total, one, many) + (by.empty() ? "" : " (" + text::join(by) + ")");
+    };
+    return part("coverage", "coverage gap", "coverage gaps") + " and " + part("data", "data gap", "data gaps");
+}
+
+bool any_note(const GapReport& r)
+{
+    return std::any_of(r.nodes.begin(), r.nodes.end(), [](const NodeCoverage& n) { return n.note.has_value(); });
+}
 
 // ------------------------------------------------------------------ text
 
@@ -106,10 +165,10 @@ std::string text(const GapReport& r, bool colour)
     auto paint = [&](const std::string& s, const char* code) {
         return colour ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
     };
-    std::string out;
-    out += fmt::format("Coverage of {} taxonomy node(s){}{}\n{}\n\n", r.nodes.size(),
-                       r.options.under ? " under " + *r.options.under : "",
-                       r.options.include_proposed ? " (proposed rows included)" : "", settings(r));
+    std::string out = wrap(fmt::format("Gap report: coverage of {}{}", level_name(r, static_cast<long>(r.nodes.size())),
+                                       r.options.under ? " under " + *r.options.under : ""),
+                           0, 100);
+    out += wrap(settings(r), 0, 100) + wrap(counting_rule, 0, 100) + "\n";
     out += fmt::format("{} {} {:>4}  {:>12}  {:>8}  {:>13}\n", text::utf8_fit("node", 44), text::utf8_fit("level", 7),
                        "mech", "glob/reg/nat", "multistk", "core/adjacent");
     for (const auto& n : r.nodes) {
@@ -122,52 +181,57 @@ std::string text(const GapReport& r, bool colour)
                            count(n, "participation", "multistakeholder"),
                            fmt::format("{}/{}", count(n, "centrality", "core"), count(n, "centrality", "adjacent")));
     }
-    std::map<std::string, std::map<std::string, int>> tally;
-    for (const char* sev : severities) {
-        bool header = false;
-        for (const auto& f : r.findings) {
-            if (f.severity != sev)
+    for (const char* basis : {"coverage", "data"}) {
+        if (count_concerns(r, basis) == 0)
+            continue;
+        out +=
+            std::string("\n") +
+            (basis == std::string("coverage")
+                 ? paint("Coverage gaps", "1")
+                 : paint("Data gaps (could change if missing participation, region or year data were recorded)", "1")) +
+            "\n";
+        for (const char* sev : severities) {
+            auto list = concerns_with(r, basis, sev);
+            if (list.empty())
                 continue;
-            if (!header) {
-                const char* c = f.severity == std::string("high")     ? "1;31"
-                                : f.severity == std::string("medium") ? "33"
-                                                                      : "36";
-                out += "\n" +
-                       paint(fmt::format("{} severity", f.severity == "high"     ? "High"
-                                                        : f.severity == "medium" ? "Medium"
-                                                                                 : "Low"),
-                             c) +
-                       "\n";
-                header = true;
-            }
-            ++tally[f.severity][f.kind];
-            out += fmt::format("  {:<24} {}{}\n", f.kind, f.node.value_or("(map)"), data_mark(f));
-            out += wrap(f.detail, 6, 100);
+            const char* code = sev == std::string("high") ? "1;31" : sev == std::string("medium") ? "33" : "36";
+            out += "  " + paint(capitalised(sev), code) + "\n";
+            for (const Concern* c : list)
+                out += wrap(c->detail, 4, 100);
         }
     }
-    bool any_note =
-        std::any_of(r.nodes.begin(), r.nodes.end(), [](const NodeCoverage& n) { return n.note.has_value(); });
-    if (any_note) {
+    if (r.comparison) {
+        out += fmt::format("\nThen and now: {} compared with {}\n",
+                           r.options.as_of ? std::to_string(*r.options.as_of) : std::string("all years"),
+                           r.comparison->year);
+        if (r.comparison->nodes.empty())
+            out += "  No change.\n";
+        for (const auto& n : r.comparison->nodes) {
+            out += fmt::format("  {} ({})\n", n.name, n.code);
+            if (!n.added.empty())
+                out += wrap("added: " + text::join(n.added), 6, 100);
+            if (!n.ended.empty())
+                out += wrap("no longer counted: " + text::join(n.ended), 6, 100);
+            for (const auto& a : n.appeared)
+                out += wrap("appeared: " + a, 6, 100);
+            for (const auto& a : n.resolved)
+                out += wrap("resolved: " + a, 6, 100);
+        }
+    }
+    if (any_note(r)) {
         out += "\nWhat the sources say of gaps\n";
         for (const auto& n : r.nodes)
             if (n.note) {
-                out += fmt::format("  {}\n", n.code);
+                out += fmt::format("  {} ({})\n", n.name, n.code);
                 out += wrap(*n.note, 6, 100);
             }
     }
     if (!r.brokers.empty()) {
         out += "\nBrokers (betweenness centrality in the linkage graph)\n";
         for (const auto& b : r.brokers)
-            out += fmt::format("  {:<40} {:.4f}\n", b.slug, b.betweenness);
+            out += fmt::format("  {} {:.4f}\n", text::utf8_fit(name_of(r, b.slug), 70), b.betweenness);
     }
-    out += fmt::format("\n{} finding(s):", r.findings.size());
-    for (const char* sev : severities) {
-        int total = 0;
-        for (const auto& [k, n] : tally[sev])
-            total += n;
-        out += fmt::format(" {} {}", total, sev);
-        out += sev == std::string("low") ? "\n" : ",";
-    }
+    out += "\n" + wrap("Summary: " + summary(r) + ".", 0, 100);
     return out;
 }
 
@@ -190,12 +254,9 @@ std::string md_cell(const std::string& s)
 std::string markdown(const GapReport& r)
 {
     std::string out = "# Gap report\n\n";
-    out += fmt::format("Generated {}{}{}. Coverage counts accepted rows{}; a mechanism on an issue also covers its "
-                       "area and cluster.\n\n",
-                       r.generated_at, r.options.under ? ", under `" + *r.options.under + "`" : "",
-                       r.options.level ? ", level " + *r.options.level : "",
-                       r.options.include_proposed ? " and proposed rows" : "");
-    out += settings(r) + "\n\n";
+    out += fmt::format("Coverage of {}{}, generated {}.\n\n", level_name(r, static_cast<long>(r.nodes.size())),
+                       r.options.under ? " under `" + *r.options.under + "`" : "", r.generated_at);
+    out += settings(r) + "\n\n" + counting_rule + "\n\n**Summary:** " + summary(r) + ".\n\n";
     out += "## Coverage\n\n| Node | Name | Level | Mechanisms | Global | Regional | National | Multistakeholder | "
            "Intergovernmental | Core | Adjacent |\n|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n";
     for (const auto& n : r.nodes)
@@ -204,24 +265,41 @@ std::string markdown(const GapReport& r)
                            count(n, "scope", "global"), count(n, "scope", "regional"), count(n, "scope", "national"),
                            count(n, "participation", "multistakeholder"), count(n, "model", "intergovernmental"),
                            count(n, "centrality", "core"), count(n, "centrality", "adjacent"));
-    out += "\n## Findings\n";
-    for (const char* sev : severities) {
-        bool any =
-            std::any_of(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.severity == sev; });
-        if (!any)
+    for (const char* basis : {"coverage", "data"}) {
+        if (count_concerns(r, basis) == 0)
             continue;
-        out += fmt::format("\n### {} severity\n\n| Kind | Node | Finding | Mechanisms |\n|---|---|---|---|\n",
-                           std::string(1, static_cast<char>(std::toupper(sev[0]))) + (sev + 1));
-        for (const auto& f : r.findings)
-            if (f.severity == sev) {
-                std::string mechs;
-                for (const auto& m : f.mechanisms)
-                    mechs += (mechs.empty() ? "" : ", ") + ("`" + m + "`");
-                out += fmt::format("| {} | {} | {}{} | {} |\n", f.kind, f.node ? "`" + *f.node + "`" : "(map)",
-                                   md_cell(f.detail), data_mark(f), mechs);
-            }
+        out += basis == std::string("coverage")
+                   ? "\n## Coverage gaps\n"
+                   : "\n## Data gaps\n\nThese could change if missing participation, region or year data were "
+                     "recorded (`govmap check` lists what is missing).\n";
+        for (const char* sev : severities) {
+            auto list = concerns_with(r, basis, sev);
+            if (list.empty())
+                continue;
+            out +=
+                fmt::format("\n### {} severity\n\n| Node | Finding | Mechanisms |\n|---|---|---|\n", capitalised(sev));
+            for (const Concern* c : list)
+                out += fmt::format("| {} | {} | {} |\n", c->node ? "`" + *c->node + "`" : "(map)", md_cell(c->detail),
+                                   md_cell(text::join(names_of(r, c->mechanisms))));
+        }
     }
-    if (std::any_of(r.nodes.begin(), r.nodes.end(), [](const NodeCoverage& n) { return n.note.has_value(); })) {
+    if (r.comparison) {
+        out += fmt::format("\n## Then and now: compared with {}\n\n", r.comparison->year);
+        if (r.comparison->nodes.empty())
+            out += "No change.\n";
+        for (const auto& n : r.comparison->nodes) {
+            out += fmt::format("- **{}** (`{}`)\n", md_cell(n.name), n.code);
+            if (!n.added.empty())
+                out += "  - added: " + md_cell(text::join(n.added)) + "\n";
+            if (!n.ended.empty())
+                out += "  - no longer counted: " + md_cell(text::join(n.ended)) + "\n";
+            for (const auto& a : n.appeared)
+                out += "  - appeared: " + md_cell(a) + "\n";
+            for (const auto& a : n.resolved)
+                out += "  - resolved: " + md_cell(a) + "\n";
+        }
+    }
+    if (any_note(r)) {
         out += "\n## What the sources say of gaps\n\n";
         for (const auto& n : r.nodes)
             if (n.note)
@@ -231,7 +309,7 @@ std::string markdown(const GapReport& r)
         out += "\n## Brokers\n\nMechanisms through which coordination runs (betweenness centrality in the linkage "
                "graph).\n\n| Mechanism | Betweenness |\n|---|--:|\n";
         for (const auto& b : r.brokers)
-            out += fmt::format("| `{}` | {:.4f} |\n", b.slug, b.betweenness);
+            out += fmt::format("| {} | {:.4f} |\n", md_cell(name_of(r, b.slug)), b.betweenness);
     }
     return out;
 }
@@ -240,16 +318,15 @@ std::string markdown(const GapReport& r)
 
 std::string json(const GapReport& r)
 {
-    nlohmann::ordered_json out;
+    using J = nlohmann::ordered_json;
+    auto or_null = [](const std::string& s) { return s.empty() ? J(nullptr) : J(s); };
+    J out;
     out["generated_at"] = r.generated_at;
-    auto or_null = [](const std::string& s) {
-        return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
-    };
     out["map"] = {{"data_version", or_null(r.map.data_version)}, {"data_date", or_null(r.map.data_date)}};
     const auto& o = r.options;
-    nlohmann::ordered_json filters;
-    filters["level"] = o.level ? nlohmann::ordered_json(*o.level) : nlohmann::ordered_json(nullptr);
-    filters["under"] = o.under ? nlohmann::ordered_json(*o.under) : nlohmann::ordered_json(nullptr);
+    J filters;
+    filters["level"] = o.level ? J(*o.level) : J(nullptr);
+    filters["under"] = o.under ? J(*o.under) : J(nullptr);
     filters["by_region"] = o.by_region;
     filters["strict_regions"] = o.strict_regions;
     filters["include_proposed"] = o.include_proposed;
@@ -257,40 +334,68 @@ std::string json(const GapReport& r)
     filters["primary_only"] = o.primary_only;
     filters["min_mechanisms"] = o.min_mechanisms;
     filters["max_depth"] = o.max_depth;
-    filters["as_of"] = o.as_of ? nlohmann::ordered_json(*o.as_of) : nlohmann::ordered_json(nullptr);
+    filters["as_of"] = o.as_of ? J(*o.as_of) : J(nullptr);
     filters["with_observatories"] = o.with_observatories;
-    filters["kinds"] = o.kinds.empty() ? nlohmann::ordered_json(finding_kinds()) : nlohmann::ordered_json(o.kinds);
+    filters["compare"] = o.compare ? J(*o.compare) : J(nullptr);
+    filters["kinds"] = o.kinds.empty() ? J(finding_kinds()) : J(o.kinds);
     out["filters"] = filters;
-    out["nodes"] = nlohmann::ordered_json::array();
+    out["settings"] = settings(r);
+    out["counting_rule"] = counting_rule;
+    out["nodes"] = J::array();
     for (const auto& n : r.nodes) {
-        nlohmann::ordered_json node;
+        J node;
         node["code"] = n.code;
         node["name"] = n.name;
         node["level"] = n.level;
-        node["parent"] = n.parent ? nlohmann::ordered_json(*n.parent) : nlohmann::ordered_json(nullptr);
+        node["parent"] = n.parent ? J(*n.parent) : J(nullptr);
         node["mechanisms"] = n.mechanisms;
         for (const char* dim : {"scope", "model", "centrality", "participation", "region", "stakeholder", "unknown"}) {
-            nlohmann::ordered_json counts = nlohmann::ordered_json::object();
+            J counts = J::object();
             if (auto d = n.counts.find(dim); d != n.counts.end())
                 for (const auto& [k, v] : d->second)
                     counts[k] = v;
             node[dim] = counts;
         }
         node["covering"] = n.covering;
-        node["note"] = n.note ? nlohmann::ordered_json(*n.note) : nlohmann::ordered_json(nullptr);
+        node["note"] = n.note ? J(*n.note) : J(nullptr);
         out["nodes"].push_back(node);
     }
-    out["findings"] = nlohmann::ordered_json::array();
-    for (const auto& f : r.findings)
-        out["findings"].push_back({{"kind", f.kind},
-                                   {"node", f.node ? nlohmann::ordered_json(*f.node) : nlohmann::ordered_json(nullptr)},
-                                   {"severity", f.severity},
-                                   {"basis", f.basis},
-                                   {"detail", f.detail},
-                                   {"mechanisms", f.mechanisms}});
-    out["brokers"] = nlohmann::ordered_json::array();
+    out["findings"] = J::array();
+    for (const auto& c : r.concerns)
+        out["findings"].push_back({{"node", c.node ? J(*c.node) : J(nullptr)},
+                                   {"name", c.node_name},
+                                   {"concern", c.concern},
+                                   {"severity", c.severity},
+                                   {"basis", c.basis},
+                                   {"kinds", c.kinds},
+                                   {"reasons", c.reasons},
+                                   {"detail", c.detail},
+                                   {"mechanisms", c.mechanisms},
+                                   {"mechanism_names", names_of(r, c.mechanisms)}});
+    J totals;
+    for (const char* basis : {"coverage", "data"}) {
+        J by;
+        for (const char* s : severities)
+            by[s] = count_concerns(r, basis, s);
+        totals[basis] = by;
+    }
+    out["summary"] = totals;
+    if (r.comparison) {
+        J changes = J::array();
+        for (const auto& n : r.comparison->nodes)
+            changes.push_back({{"node", n.code},
+                               {"name", n.name},
+                               {"added", n.added},
+                               {"ended", n.ended},
+                               {"appeared", n.appeared},
+                               {"resolved", n.resolved}});
+        out["comparison"] = {{"year", r.comparison->year}, {"nodes", changes}};
+    } else {
+        out["comparison"] = nullptr;
+    }
+    out["brokers"] = J::array();
     for (const auto& b : r.brokers)
-        out["brokers"].push_back({{"slug", b.slug}, {"betweenness", b.betweenness}});
+        out["brokers"].push_back({{"slug", b.slug}, {"name", name_of(r, b.slug)}, {"betweenness", b.betweenness}});
     out["betweenness"] = {{"exact", r.betweenness_sources == r.mechanisms_in_graph},
                           {"sources", r.betweenness_sources},
                           {"mechanisms", r.mechanisms_in_graph}};
@@ -299,9 +404,28 @@ std::string json(const GapReport& r)
 
 // ------------------------------------------------------------------ csv
 
+/// The coverage matrix's columns: dimension and value.
+std::vector<std::pair<std::string, std::string>> matrix_columns(const GapReport& r)
+{
+    std::vector<std::pair<std::string, std::string>> cols;
+    for (auto [dimension, enumeration] :
+         {std::pair{"scope", vocab::mechanism_scope}, std::pair{"model", vocab::governance_model},
+          std::pair{"centrality", vocab::centrality}})
+        for (const auto& value : vocab::get(enumeration).values)
+            cols.push_back({dimension, value});
+    cols.push_back({"participation", "multistakeholder"});
+    for (const auto& region : r.regions)
+        cols.push_back({"region", region});
+    for (const auto& g : r.stakeholder_groups)
+        cols.push_back({"stakeholder", g});
+    for (const char* u : {"participation", "regions", "founded"})
+        cols.push_back({"unknown", u});
+    return cols;
+}
+
 std::string csv(const GapReport& r)
 {
-    auto cols = matrix_columns(r, true);
+    auto cols = matrix_columns(r);
     std::string out = "code,name,level,parent,mechanisms";
     for (const auto& [dim, value] : cols)
         out += "," + dim + "." + value;
@@ -316,40 +440,78 @@ std::string csv(const GapReport& r)
     return out;
 }
 
-// ------------------------------------------------------------------ html
-
-/// Sequential blues for counts; zero stands out in red.
-std::string cell_colour(long value, long max)
+std::string csv_findings(const GapReport& r)
 {
-    if (value == 0)
-        return "#d7301f";
-    double t = max <= 1 ? 1.0 : std::log1p(static_cast<double>(value)) / std::log1p(static_cast<double>(max));
-    int r = static_cast<int>(std::lround(222 - t * (222 - 8)));
-    int g = static_cast<int>(std::lround(235 - t * (235 - 81)));
-    int b = static_cast<int>(std::lround(247 - t * (247 - 156)));
-    return fmt::format("#{:02x}{:02x}{:02x}", r, g, b);
+    std::string out = "node,name,concern,kinds,severity,basis,detail,mechanisms,mechanism_names\r\n";
+    for (const auto& c : r.concerns)
+        out += csv_field(c.node.value_or("")) + "," + csv_field(c.node_name) + "," + c.concern + "," +
+               csv_field(text::join(c.kinds, "|")) + "," + c.severity + "," + c.basis + "," + csv_field(c.detail) +
+               "," + csv_field(text::join(c.mechanisms, "|")) + "," +
+               csv_field(text::join(names_of(r, c.mechanisms), "|")) + "\r\n";
+    return out;
 }
 
-std::string heat_map(const GapReport& r)
+// ------------------------------------------------------------------ html
+
+/// A heat-map column: what it counts, its label, and whether a zero is a gap.
+struct Column {
+    std::string dimension, value, label;
+    bool zero_is_gap;
+};
+
+/// Zero is a gap for the total, global scope, multistakeholder participation
+/// and each stakeholder group; elsewhere (regional, national, formal models,
+/// centrality) a zero is just a count.
+std::vector<Column> heat_columns(const GapReport& r, const std::map<std::string, std::string>& group_names)
 {
-    auto cols = matrix_columns(r, false);
-    const int label_w = 330, cell = 26, top = 150;
-    // Room on the right for the last rotated column label.
-    int w = label_w + cell * static_cast<int>(cols.size()) + 140;
-    int h = top + cell * static_cast<int>(r.nodes.size()) + 70;
-    std::map<std::string, long> max_by_dim;
+    std::vector<Column> cols{{"", "", "Mechanisms", true},
+                             {"participation", "multistakeholder", "Multistakeholder", true},
+                             {"scope", "global", "Global", true},
+                             {"scope", "regional", "Regional", false},
+                             {"scope", "national", "National", false},
+                             {"model", "intergovernmental", "Intergovernmental (formal)", false},
+                             {"centrality", "core", "Core", false},
+                             {"centrality", "adjacent", "Adjacent", false}};
+    for (const auto& g : r.stakeholder_groups) {
+        auto it = group_names.find(g);
+        cols.push_back({"stakeholder", g, it == group_names.end() ? g : it->second, true});
+    }
+    return cols;
+}
+
+/// Sequential blues for counts where a zero is fine; red for a zero that is a gap.
+std::string cell_colour(long value, long max, bool zero_is_gap)
+{
+    if (value == 0)
+        return zero_is_gap ? "#d7301f" : "#f2f2f2";
+    double t = max <= 1 ? 1.0 : std::log1p(static_cast<double>(value)) / std::log1p(static_cast<double>(max));
+    int red = static_cast<int>(std::lround(222 - t * (222 - 8)));
+    int green = static_cast<int>(std::lround(235 - t * (235 - 81)));
+    int blue = static_cast<int>(std::lround(247 - t * (247 - 156)));
+    return fmt::format("#{:02x}{:02x}{:02x}", red, green, blue);
+}
+
+/// One SVG heat map: nodes as rows (linked to their details), `cols` as columns.
+std::string heat_map(const GapReport& r, const std::vector<Column>& cols, const std::string& label)
+{
+    const int label_w = 330, cell = 26, top = 160;
+    int w = label_w + cell * static_cast<int>(cols.size()) + 160;
+    int h = top + cell * static_cast<int>(r.nodes.size()) + 80;
+    auto value = [&](const NodeCoverage& n, const Column& c) {
+        return c.dimension.empty() ? n.mechanisms : count(n, c.dimension, c.value);
+    };
+    std::map<std::string, long> max_by;
     for (const auto& n : r.nodes)
-        for (const auto& [dim, value] : cols)
-            max_by_dim[dim] = std::max(max_by_dim[dim], count(n, dim, value));
+        for (const auto& c : cols)
+            max_by[c.dimension] = std::max(max_by[c.dimension], value(n, c));
     std::string svg = fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heatmap\" width=\"{0}\" "
-                                  "height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
-                                  "role=\"img\" aria-label=\"Coverage heat map\">\n",
-                                  w, h);
+                                  "height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"{2}\">\n",
+                                  w, h, html_escape(label));
     svg += "<g class=\"columns\">\n";
     for (std::size_t c = 0; c < cols.size(); ++c) {
         int x = label_w + static_cast<int>(c) * cell + cell / 2;
-        svg += fmt::format("<text x=\"{}\" y=\"{}\" transform=\"rotate(-60 {} {})\" class=\"col\">{}: {}</text>\n", x,
-                           top - 6, x, top - 6, html_escape(cols[c].first), html_escape(cols[c].second));
+        svg += fmt::format("<text x=\"{0}\" y=\"{1}\" transform=\"rotate(-60 {0} {1})\" class=\"col\">{2}</text>\n", x,
+                           top - 6, html_escape(cols[c].label));
     }
     svg += "</g>\n<g class=\"rows\">\n";
     for (std::size_t i = 0; i < r.nodes.size(); ++i) {
@@ -357,41 +519,56 @@ std::string heat_map(const GapReport& r)
         int y = top + static_cast<int>(i) * cell;
         std::string indent = n.level == "cluster" ? "" : n.level == "area" ? "  " : "    ";
         // Long names are shortened to fit beside the cells; the title keeps them whole.
-        svg += fmt::format(
-            "<text x=\"4\" y=\"{}\" class=\"row {}\" xml:space=\"preserve\">{}{} ({})<title>{}</title></text>\n",
-            y + cell * 2 / 3, n.level, indent, html_escape(text::utf8_shorten(n.name, 46)), n.mechanisms,
-            html_escape(n.name));
+        svg += fmt::format("<a href=\"#node-{}\"><text x=\"4\" y=\"{}\" class=\"row {}\" xml:space=\"preserve\">{}{} "
+                           "({})<title>{}</title></text></a>\n",
+                           html_escape(n.code), y + cell * 2 / 3, n.level, indent,
+                           html_escape(text::utf8_shorten(n.name, 44)), n.mechanisms, html_escape(n.name));
         for (std::size_t c = 0; c < cols.size(); ++c) {
-            long v = count(n, cols[c].first, cols[c].second);
+            long v = value(n, cols[c]);
+            long max = max_by[cols[c].dimension];
             svg += fmt::format("<rect class=\"cell\" data-row=\"{}\" data-col=\"{}:{}\" x=\"{}\" y=\"{}\" width=\"{}\" "
-                               "height=\"{}\" fill=\"{}\"><title>{} / {}: {}: {}</title></rect>\n",
-                               html_escape(n.code), html_escape(cols[c].first), html_escape(cols[c].second),
+                               "height=\"{}\" fill=\"{}\"><title>{}: {}: {}</title></rect>\n",
+                               html_escape(n.code), html_escape(cols[c].dimension), html_escape(cols[c].value),
                                label_w + static_cast<int>(c) * cell, y, cell - 2, cell - 2,
-                               cell_colour(v, max_by_dim[cols[c].first]), html_escape(n.code),
-                               html_escape(cols[c].first), html_escape(cols[c].second), v);
+                               cell_colour(v, max, cols[c].zero_is_gap), html_escape(n.name),
+                               html_escape(cols[c].label), v);
             if (v > 0)
                 svg += fmt::format("<text x=\"{}\" y=\"{}\" class=\"count{}\">{}</text>\n",
                                    label_w + static_cast<int>(c) * cell + (cell - 2) / 2, y + cell * 2 / 3,
-                                   v * 3 < max_by_dim[cols[c].first] + 1 ? " light" : "", v);
+                                   v * 3 < max + 1 ? " light" : "", v);
         }
     }
     svg += "</g>\n";
-    // Legend.
     int ly = top + cell * static_cast<int>(r.nodes.size()) + 25;
-    svg += fmt::format("<g class=\"legend\"><text x=\"4\" y=\"{}\">Mechanisms per cell:</text>\n", ly + 14);
-    const long samples[] = {0, 1, 2, 5, 10};
-    for (int i = 0; i < 5; ++i)
-        svg += fmt::format("<rect x=\"{0}\" y=\"{1}\" width=\"20\" height=\"20\" fill=\"{2}\"/><text x=\"{3}\" "
-                           "y=\"{4}\">{5}{6}</text>\n",
-                           170 + i * 70, ly, cell_colour(samples[i], 10), 195 + i * 70, ly + 14, samples[i],
-                           i == 0   ? " (gap)"
-                           : i == 4 ? "+"
-                                    : "");
-    svg += "</g>\n</svg>\n";
+    svg += fmt::format("<g class=\"legend\"><rect x=\"4\" y=\"{}\" width=\"20\" height=\"20\" fill=\"#d7301f\"/>"
+                       "<text x=\"30\" y=\"{}\">no mechanism where one is needed (a gap)</text>\n",
+                       ly, ly + 14);
+    svg += fmt::format("<rect x=\"330\" y=\"{}\" width=\"20\" height=\"20\" fill=\"#f2f2f2\"/><text x=\"356\" "
+                       "y=\"{}\">none, and none is needed</text>\n",
+                       ly, ly + 14);
+    svg += fmt::format("<rect x=\"540\" y=\"{}\" width=\"20\" height=\"20\" fill=\"{}\"/><rect x=\"562\" y=\"{}\" "
+                       "width=\"20\" height=\"20\" fill=\"{}\"/><text x=\"588\" y=\"{}\">1 to many mechanisms</text>"
+                       "</g>\n</svg>\n",
+                       ly, cell_colour(1, 20, false), ly, cell_colour(20, 20, false), ly + 14);
     return svg;
 }
 
-std::string html(const GapReport& r)
+std::string concern_table(const GapReport& r, const std::string& basis)
+{
+    std::string out =
+        "<table class=\"findings\">\n<thead><tr><th>Severity</th><th>Node</th><th>Finding</th><th>Mechanisms</th>"
+        "</tr></thead>\n<tbody>\n";
+    for (const char* sev : severities)
+        for (const Concern* c : concerns_with(r, basis, sev))
+            out += fmt::format(
+                "<tr><td class=\"{0}\">{0}</td><td>{1}</td><td>{2}</td><td>{3}</td></tr>\n", html_escape(c->severity),
+                c->node ? fmt::format("<a href=\"#node-{0}\">{0}</a>", html_escape(*c->node)) : std::string("(map)"),
+                html_escape(c->detail), html_escape(text::join(names_of(r, c->mechanisms))));
+    return out + "</tbody>\n</table>\n";
+}
+
+std::string html(const GapReport& r, const std::map<std::string, std::string>& group_names,
+                 const std::map<std::string, std::string>& region_names)
 {
     std::string out = R"(<!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
@@ -399,71 +576,114 @@ std::string html(const GapReport& r)
 <meta charset="utf-8"/>
 <title>govmap gap report</title>
 <style>
-body { font-family: sans-serif; margin: 2em; color: #222; }
-table { border-collapse: collapse; margin: 1em 0; }
+body { font-family: sans-serif; margin: 2em; color: #222; max-width: 70em; }
+table { border-collapse: collapse; margin: 1em 0; width: 100%; }
 th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: left; vertical-align: top; }
+thead { display: table-header-group; }
 .high { color: #b30000; font-weight: bold; } .medium { color: #a65c00; } .low { color: #336; }
+svg { max-width: 100%; height: auto; }
 svg text { font-size: 11px; } svg .count { font-size: 9px; text-anchor: middle; fill: #fff; }
-svg .count.light { fill: #1a1a1a; }
-svg .row.cluster { font-weight: bold; } details { margin: 0.3em 0; }
+svg .count.light { fill: #1a1a1a; } svg a text { fill: #1f4e79; }
+svg .row.cluster { font-weight: bold; } .settings { color: #444; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10pt; }
+  section { page-break-before: always; break-before: page; }
+  section.first { page-break-before: auto; break-before: auto; }
+  tr, .node { page-break-inside: avoid; break-inside: avoid; }
+  h2, h3 { page-break-after: avoid; break-after: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
 </style>
 </head>
 <body>
-<h1>Gap report</h1>
 )";
-    out += fmt::format("<p>Generated {}{}. Coverage counts {}; a mechanism on an issue also covers its area and "
-                       "cluster; a global mechanism counts for every region{}.</p>\n",
-                       html_escape(r.generated_at), r.options.under ? html_escape(", under " + *r.options.under) : "",
-                       r.options.include_proposed ? "accepted and proposed rows" : "accepted rows",
-                       r.options.strict_regions ? " (not in this report: --strict-regions)" : "");
-    out += "<p>" + html_escape(settings(r)) + "</p>\n";
-    out += "<h2>Coverage heat map</h2>\n" + heat_map(r);
-    out += "<h2>Findings</h2>\n<table>\n<tr><th>Severity</th><th>Kind</th><th>Node</th><th>Finding</th><th>Mechanisms</"
-           "th></tr>\n";
-    for (const auto& f : r.findings) {
-        std::string mechs;
-        for (const auto& m : f.mechanisms)
-            mechs += (mechs.empty() ? "" : ", ") + html_escape(m);
-        out += fmt::format("<tr><td class=\"{0}\">{0}</td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td></tr>\n",
-                           html_escape(f.severity), html_escape(f.kind), html_escape(f.node.value_or("(map)")),
-                           html_escape(f.detail + data_mark(f)), mechs);
+    out += "<section class=\"first\" id=\"summary\">\n<h1>Gap report</h1>\n";
+    out += fmt::format("<p>Coverage of {}{}, generated {}.</p>\n", level_name(r, static_cast<long>(r.nodes.size())),
+                       r.options.under ? html_escape(" under " + *r.options.under) : "", html_escape(r.generated_at));
+    out += "<p class=\"settings\">" + html_escape(settings(r)) + "</p>\n<p class=\"settings\">" +
+           html_escape(counting_rule) + "</p>\n";
+    out += "<p><strong>Summary:</strong> " + html_escape(summary(r)) + ".</p>\n";
+    out +=
+        "<h2>Coverage heat map</h2>\n<p>Each cell counts the mechanisms of a row that have the column's property; red "
+        "marks a zero where a zero is a gap.</p>\n" +
+        heat_map(r, heat_columns(r, group_names), "Coverage heat map") + "</section>\n";
+    if (r.options.strict_regions && r.options.by_region) {
+        std::vector<Column> continents;
+        for (const auto& code : r.heat_regions) {
+            auto it = region_names.find(code);
+            continents.push_back({"region", code, it == region_names.end() ? code : it->second, true});
+        }
+        out += "<section id=\"regions\">\n<h2>Coverage by continent</h2>\n<p>Regional and national mechanisms only "
+               "(global ones are not counted per region).</p>\n" +
+               heat_map(r, continents, "Coverage by continent") + "</section>\n";
     }
-    out += "</table>\n";
-    if (std::any_of(r.nodes.begin(), r.nodes.end(), [](const NodeCoverage& n) { return n.note.has_value(); })) {
-        out += "<h2>What the sources say of gaps</h2>\n<dl>\n";
+    out += "<section id=\"coverage-gaps\">\n<h2>Coverage gaps</h2>\n";
+    out += count_concerns(r, "coverage") ? concern_table(r, "coverage") : std::string("<p>None.</p>\n");
+    out += "</section>\n<section id=\"data-gaps\">\n<h2>Data gaps</h2>\n<p>These could change if missing "
+           "participation, region or year data were recorded (<code>govmap check</code> lists what is missing).</p>\n";
+    out += count_concerns(r, "data") ? concern_table(r, "data") : std::string("<p>None.</p>\n");
+    out += "</section>\n";
+    if (r.comparison) {
+        out +=
+            fmt::format("<section id=\"then-and-now\">\n<h2>Then and now: compared with {}</h2>\n", r.comparison->year);
+        if (r.comparison->nodes.empty())
+            out += "<p>No change.</p>\n";
+        for (const auto& n : r.comparison->nodes) {
+            out += fmt::format("<div class=\"node\"><h3>{} <code>{}</code></h3>\n<ul>\n", html_escape(n.name),
+                               html_escape(n.code));
+            if (!n.added.empty())
+                out += "<li>added: " + html_escape(text::join(n.added)) + "</li>\n";
+            if (!n.ended.empty())
+                out += "<li>no longer counted: " + html_escape(text::join(n.ended)) + "</li>\n";
+            for (const auto& a : n.appeared)
+                out += "<li>appeared: " + html_escape(a) + "</li>\n";
+            for (const auto& a : n.resolved)
+                out += "<li>resolved: " + html_escape(a) + "</li>\n";
+            out += "</ul></div>\n";
+        }
+        out += "</section>\n";
+    }
+    if (any_note(r)) {
+        out += "<section id=\"sources-on-gaps\">\n<h2>What the sources say of gaps</h2>\n<dl>\n";
         for (const auto& n : r.nodes)
             if (n.note)
                 out += fmt::format("<dt>{} ({})</dt><dd>{}</dd>\n", html_escape(n.name), html_escape(n.code),
                                    html_escape(*n.note));
-        out += "</dl>\n";
+        out += "</dl>\n</section>\n";
     }
     if (!r.brokers.empty()) {
-        out += "<h2>Brokers</h2>\n<table>\n<tr><th>Mechanism</th><th>Betweenness</th></tr>\n";
+        out += "<section id=\"brokers\">\n<h2>Brokers</h2>\n<p>Mechanisms through which coordination runs "
+               "(betweenness centrality in the linkage graph).</p>\n<table>\n<thead><tr><th>Mechanism</th>"
+               "<th>Betweenness</th></tr></thead>\n<tbody>\n";
         for (const auto& b : r.brokers)
-            out += fmt::format("<tr><td>{}</td><td>{:.4f}</td></tr>\n", html_escape(b.slug), b.betweenness);
-        out += "</table>\n";
+            out += fmt::format("<tr><td>{}</td><td>{:.4f}</td></tr>\n", html_escape(name_of(r, b.slug)), b.betweenness);
+        out += "</tbody>\n</table>\n</section>\n";
     }
-    out += "<h2>Mechanisms by node</h2>\n";
+    out += "<section id=\"details\">\n<h2>Mechanisms by node</h2>\n";
     for (const auto& n : r.nodes) {
-        out += fmt::format("<details id=\"node-{}\"><summary>{} <code>{}</code> ({})</summary>\n", html_escape(n.code),
-                           html_escape(n.name), html_escape(n.code), n.mechanisms);
+        out += fmt::format("<div class=\"node\" id=\"node-{}\"><h3>{} <code>{}</code>: {}</h3>\n", html_escape(n.code),
+                           html_escape(n.name), html_escape(n.code),
+                           html_escape(count_of(n.mechanisms, "mechanism", "mechanisms")));
         if (!n.covering.empty()) {
-            out +=
-                "<table>\n<tr><th>Mechanism</th><th>Scope</th><th>Model</th><th>Centrality</th><th>Source</th></tr>\n";
+            out += "<table>\n<thead><tr><th>Mechanism</th><th>Scope</th><th>Formal model</th><th>Centrality</th>"
+                   "<th>Source</th></tr></thead>\n<tbody>\n";
             for (const auto& slug : n.covering) {
-                const auto& m = r.mechanisms.at(slug);
+                auto it = r.mechanisms.find(slug);
+                if (it == r.mechanisms.end())
+                    continue;
+                const auto& m = it->second;
                 std::string source = m.source_url ? fmt::format("<a href=\"{}\">{}</a>", html_escape(*m.source_url),
                                                                 html_escape(m.source_title.value_or(*m.source_url)))
                                                   : html_escape(m.source_title.value_or(""));
-                out += fmt::format("<tr><td>{} <code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                                   html_escape(m.name), html_escape(m.slug), html_escape(m.scope), html_escape(m.model),
+                out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                                   html_escape(m.display()), html_escape(m.scope), html_escape(m.model),
                                    html_escape(m.centrality), source);
             }
-            out += "</table>\n";
+            out += "</tbody>\n</table>\n";
         }
-        out += "</details>\n";
+        out += "</div>\n";
     }
-    out += "</body>\n</html>\n";
+    out += "</section>\n</body>\n</html>\n";
     return out;
 }
 
@@ -476,7 +696,8 @@ std::string render(const GapReport& report, ReportFormat format, bool colour)
     case ReportFormat::markdown: return markdown(report);
     case ReportFormat::json: return json(report);
     case ReportFormat::csv: return csv(report);
-    case ReportFormat::html: return html(report);
+    case ReportFormat::csv_findings: return csv_findings(report);
+    case ReportFormat::html: return html(report, report.group_names, report.region_names);
     }
     return {};
 }

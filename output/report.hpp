@@ -8,7 +8,8 @@
 
 namespace govmap::output {
 
-enum class ReportFormat { text, markdown, json, csv, html };
+/// csv is the coverage matrix; csv_findings one row per finding.
+enum class ReportFormat { text, markdown, json, csv, csv_findings, html };
 
 /// `colour` adds ANSI colours to the text format only.
 std::string render(const analysis::GapReport& report, ReportFormat format, bool colour = false);

@@ -231,8 +231,10 @@ TEST_CASE("stakeholder_missing names each group no covering mechanism involves")
     // i1: g1 involves civil society, r1 governments; four groups are missing.
     std::vector<std::string> missing;
     for (const auto& f : r.findings)
-        if (f.kind == "stakeholder_missing" && f.node == std::string("c.i1"))
-            missing.push_back(f.detail.substr(f.detail.rfind("involves ") + 9));
+        if (f.kind == "stakeholder_missing" && f.node == std::string("c.i1")) {
+            auto said = f.detail.substr(f.detail.rfind("involves ") + 9);
+            missing.push_back(said.substr(0, said.size() - 1));  // without the full stop
+        }
     std::sort(missing.begin(), missing.end());
     CHECK(missing ==
           V{"Academia", "Intergovernmental and international organisations", "Private sector", "Technical community"});
@@ -267,7 +269,10 @@ TEST_CASE("Mechanisms on one node in separate components are fragmented, with th
     REQUIRE(f);
     // {a, hub, b}, {c, d}, {e}: three groups of covering mechanisms.
     CHECK(f->detail.find("fall into 3 groups") != std::string::npos);
-    CHECK(f->detail.find("{a, b} {c, d} {e}") != std::string::npos);
+    // The largest group is counted; the others are named.
+    CHECK(f->detail.find("a main group of 2 mechanisms") != std::string::npos);
+    CHECK(f->detail.find("(E)") != std::string::npos);
+    CHECK((f->detail.find("(A and B)") != std::string::npos) != (f->detail.find("(C and D)") != std::string::npos));
     // i1 (g1, r1) is fragmented too (no relation between them); i4 has one mechanism.
     CHECK(find(r, "fragmented", "c.i1") != nullptr);
     CHECK(find(r, "fragmented", "c.i4") == nullptr);
@@ -281,7 +286,7 @@ TEST_CASE("deep_nesting flags mechanisms the given number of part_of/reports_to 
     REQUIRE(found(r, {"deep_nesting"}) == V{"deep_nesting@(map)"});
     auto f = find(r, "deep_nesting", "(map)");
     CHECK(f->mechanisms == V{"d1"});
-    CHECK(f->detail.find("d1 > d2 > d3 > d4") != std::string::npos);
+    CHECK(f->detail == "D1 is 3 levels down part_of/reports_to chains (D2 > D3 > D4).");
     analysis::GapOptions o;
     o.max_depth = 2;
     CHECK(found(m.gaps(o), {"deep_nesting"}).size() == 2);
@@ -378,4 +383,76 @@ TEST_CASE("govmap gaps refuses unknown codes and kinds with exit code 2")
     out = test::run_govmap({"gaps", "--kinds", "uncovered"}, env);
     CHECK(out.code == 0);
     CHECK(out.out.find("c.a3-area") != std::string::npos);
+}
+
+TEST_CASE("A node's findings merge into one finding per concern, with its reasons in a sentence")
+{
+    Map m;
+    auto r = m.gaps();
+    // a2 = n1 alone: national, adjacent, only governments deciding.
+    const analysis::Concern* a2 = nullptr;
+    for (const auto& c : r.concerns)
+        if (c.node == std::string("c.a2-area") && c.concern == "coverage")
+            a2 = &c;
+    REQUIRE(a2 != nullptr);
+    CHECK(a2->severity == "high");
+    CHECK(a2->basis == "coverage");
+    CHECK(a2->kinds == V{"single_point_of_failure", "thin", "no_global", "no_multistakeholder", "adjacent_only"});
+    CHECK(a2->detail == "Area two: 1 mechanism (single point of failure): N1; national only; not multistakeholder "
+                        "(open to all, or two or more stakeholder groups deciding); adjacent bodies only (central "
+                        "role outside Internet governance).");
+    // One stakeholder concern per node, its groups joined.
+    std::size_t i1_participation = 0;
+    for (const auto& c : r.concerns)
+        if (c.node == std::string("c.i1") && c.concern == "participation") {
+            ++i1_participation;
+            CHECK(c.detail == "Issue one: no covering mechanism involves Private sector, Technical community, "
+                              "Academia or Intergovernmental and international organisations.");
+        }
+    CHECK(i1_participation == 1);
+    // Every raw finding belongs to exactly one concern.
+    std::size_t kinds = 0;
+    for (const auto& c : r.concerns)
+        kinds += c.kinds.size();
+    CHECK(kinds <= r.findings.size());
+    CHECK(r.concerns.size() < r.findings.size());
+}
+
+TEST_CASE("Then and now lists, per node, the mechanisms added and the findings that appeared or were resolved")
+{
+    // p1 joins c.a3-area (uncovered before) in 2020: as of 2026 compared with 2010, a3 gains p1 and its
+    // "uncovered" finding is resolved.
+    Map m;
+    importer::Options o;
+    o.contributor = "test";
+    auto imp = importer::import(m.conn,
+                                {{"mechanisms.csv",
+                                  "slug,name,kind,scope,model,founded\np1,P1,forum,global,"
+                                  "multistakeholder,2020\n",
+                                  {},
+                                  {}},
+                                 {"mechanism_areas.csv", "mechanism,area\np1,c.a3-area\n", {}, {}}},
+                                o);
+    REQUIRE(imp.problems.empty());
+    analysis::GapOptions g;
+    g.as_of = 2026;
+    g.compare = 2010;
+    auto r = m.gaps(g);
+    REQUIRE(r.comparison);
+    CHECK(r.comparison->year == 2010);
+    const analysis::NodeChange* a3 = nullptr;
+    for (const auto& n : r.comparison->nodes)
+        if (n.code == "c.a3-area")
+            a3 = &n;
+    REQUIRE(a3 != nullptr);
+    CHECK(a3->added == V{"P1"});
+    CHECK(a3->ended.empty());
+    REQUIRE(a3->resolved.size() == 1);
+    CHECK(a3->resolved[0] == "Area three: no mechanism addresses it.");
+    // p1 alone now: a single point of failure appeared.
+    REQUIRE_FALSE(a3->appeared.empty());
+    CHECK(a3->appeared[0].find("1 mechanism (single point of failure): P1") != std::string::npos);
+    // A node nothing happened to is not listed.
+    for (const auto& n : r.comparison->nodes)
+        CHECK(n.code != "c.i3");
 }

@@ -124,12 +124,17 @@ TEST_CASE("The HTML report is well-formed XHTML with one heat-map cell per row a
         ++cells;
     }
     CHECK(rows.size() == 24);
-    // 3 scopes + 5 models + 2 centralities + the regions directly under the root.
-    auto continents =
-        std::stoul(test::scalar(b.conn, "SELECT count(*) FROM region r JOIN region p ON p.id = r.parent_id "
-                                        "WHERE p.parent_id IS NULL"));
-    CHECK(cols.size() == 10 + continents);
+    // Total, multistakeholder, 3 scopes, the formal intergovernmental model, 2
+    // centralities, and each stakeholder group.
+    auto groups = std::stoul(test::scalar(b.conn, "SELECT count(*) FROM stakeholder_group"));
+    CHECK(cols.size() == 8 + groups);
     CHECK(cells == rows.size() * cols.size());
+    // Red only where a zero is a gap: never on the regional, national, formal-model or centrality columns.
+    std::regex red_cell(R"re(data-col="(scope:regional|scope:national|model:[a-z_]+|centrality:[a-z]+)"[^>]*fill="#d7301f")re");
+    CHECK_FALSE(std::regex_search(html, red_cell));
+    // Each row links to the node's details in the same file.
+    CHECK(html.find("<a href=\"#node-economic.taxation-area\">") != std::string::npos);
+    CHECK(html.find("id=\"node-economic.taxation-area\"") != std::string::npos);
     // Zero cells stand out, and a legend explains the colours.
     CHECK(html.find("fill=\"#d7301f\"") != std::string::npos);
     CHECK(html.find("class=\"legend\"") != std::string::npos);
@@ -137,8 +142,8 @@ TEST_CASE("The HTML report is well-formed XHTML with one heat-map cell per row a
     for (const char* tag : {"<script", "<link", "<img", "<iframe", "@import", "url("})
         CHECK(html.find(tag) == std::string::npos);
     // The drill-down lists each node's mechanisms with their sources.
-    CHECK(html.find("<details id=\"node-security.cybercrime-area\">") != std::string::npos);
-    CHECK(html.find("interpol") != std::string::npos);
+    CHECK(html.find("id=\"node-security.cybercrime-area\"") != std::string::npos);
+    CHECK(html.find("International Criminal Police Organization (INTERPOL)") != std::string::npos);
 }
 
 TEST_CASE("The CSV coverage matrix reads back with a row per node and a column per dimension value")

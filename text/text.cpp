@@ -151,6 +151,17 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
     return out;
 }
 
+std::string join_words(const std::vector<std::string>& items, std::string_view last)
+{
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0)
+            out += i + 1 == items.size() ? " " + std::string(last) + " " : ", ";
+        out += items[i];
+    }
+    return out;
+}
+
 std::string count_of(long n, std::string_view one, std::string_view many)
 {
     return fmt::format("{} {}", n, n == 1 ? one : many);

@@ -41,6 +41,9 @@ std::string html_escape(const std::string& text);
 /// Items joined by `separator`.
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 
+/// Items for a sentence: "a", "a or b", "a, b or c" (`last` is "or" or "and").
+std::string join_words(const std::vector<std::string>& items, std::string_view last = "or");
+
 /// "1 mechanism", "3 mechanisms".
 std::string count_of(long n, std::string_view one, std::string_view many);
 
