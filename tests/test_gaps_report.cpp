@@ -130,7 +130,8 @@ TEST_CASE("The HTML report is well-formed XHTML with one heat-map cell per row a
     CHECK(cols.size() == 8 + groups);
     CHECK(cells == rows.size() * cols.size());
     // Red only where a zero is a gap: never on the regional, national, formal-model or centrality columns.
-    std::regex red_cell(R"re(data-col="(scope:regional|scope:national|model:[a-z_]+|centrality:[a-z]+)"[^>]*fill="#d7301f")re");
+    std::regex red_cell(
+        R"re(data-col="(scope:regional|scope:national|model:[a-z_]+|centrality:[a-z]+)"[^>]*fill="#d7301f")re");
     CHECK_FALSE(std::regex_search(html, red_cell));
     // Each row links to the node's details in the same file.
     CHECK(html.find("<a href=\"#node-economic.taxation-area\">") != std::string::npos);
