@@ -590,6 +590,18 @@ GapReport analyse(db::Transaction& tx, const GapOptions& options)
             region_depth[d.text(i, "code")] = std::stoi(d.text(i, "depth"));
         lookup = names(tx);
         r.map = queries::map_info(tx, o.include_proposed);
+        auto notes = tx.exec(R"(
+            SELECT a.code, a.name, a.note,
+                   (SELECT string_agg(x.code, '/' ORDER BY c.depth DESC) FROM issue_area_closure c
+                      JOIN issue_area x ON x.id = c.ancestor_id WHERE c.descendant_id = a.id) AS path
+              FROM issue_area a
+             WHERE a.note IS NOT NULL AND a.id IN (
+                   SELECT c.descendant_id FROM issue_area_closure c JOIN issue_area u ON u.id = c.ancestor_id
+                    WHERE $1::text IS NULL OR u.code = $1)
+             ORDER BY path)",
+                             {o.under ? db::Value(*o.under) : db::Value{}});
+        for (std::size_t i = 0; i < notes.size(); ++i)
+            r.source_notes.push_back({notes.text(i, "code"), notes.text(i, "name"), notes.text(i, "note")});
         r.region_names = lookup.regions;
         r.group_names = lookup.groups;
     }

@@ -5,6 +5,7 @@
 #include "queries/catalogue.hpp"
 #include "schema/db.hpp"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -127,6 +128,9 @@ struct GapReport {
     std::vector<Finding> findings;                                 ///< severity, kind, node order
     std::vector<Concern> concerns;                                 ///< severity, basis, node order: what reports show
     std::optional<Comparison> comparison;                          ///< with GapOptions::compare
+    /// What the sources say of gaps, for every node under --under (whatever
+    /// --level): code, name, note, in taxonomy order.
+    std::vector<std::array<std::string, 3>> source_notes;
     std::vector<Broker> brokers;
     /// Betweenness is exact when this equals the number of mechanisms, else
     /// estimated from this many sources (see graph/linkage.hpp).

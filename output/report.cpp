@@ -125,10 +125,7 @@ std::string summary(const GapReport& r)
     return part("coverage", "coverage gap", "coverage gaps") + " and " + part("data", "data gap", "data gaps");
 }
 
-bool any_note(const GapReport& r)
-{
-    return std::any_of(r.nodes.begin(), r.nodes.end(), [](const NodeCoverage& n) { return n.note.has_value(); });
-}
+bool any_note(const GapReport& r) { return !r.source_notes.empty(); }
 
 // ------------------------------------------------------------------ text
 
@@ -220,11 +217,10 @@ std::string text(const GapReport& r, bool colour)
     }
     if (any_note(r)) {
         out += "\nWhat the sources say of gaps\n";
-        for (const auto& n : r.nodes)
-            if (n.note) {
-                out += fmt::format("  {} ({})\n", n.name, n.code);
-                out += wrap(*n.note, 6, 100);
-            }
+        for (const auto& [code, name, note] : r.source_notes) {
+            out += fmt::format("  {} ({})\n", name, code);
+            out += wrap(note, 6, 100);
+        }
     }
     if (!r.brokers.empty()) {
         out += "\nBrokers (betweenness centrality in the linkage graph)\n";
@@ -301,9 +297,8 @@ std::string markdown(const GapReport& r)
     }
     if (any_note(r)) {
         out += "\n## What the sources say of gaps\n\n";
-        for (const auto& n : r.nodes)
-            if (n.note)
-                out += fmt::format("- `{}` {}: {}\n", n.code, md_cell(n.name), md_cell(*n.note));
+        for (const auto& [code, name, note] : r.source_notes)
+            out += fmt::format("- `{}` {}: {}\n", code, md_cell(name), md_cell(note));
     }
     if (!r.brokers.empty()) {
         out += "\n## Brokers\n\nMechanisms through which coordination runs (betweenness centrality in the linkage "
@@ -474,7 +469,7 @@ std::vector<Column> heat_columns(const GapReport& r, const std::map<std::string,
                              {"centrality", "adjacent", "Adjacent", false}};
     for (const auto& g : r.stakeholder_groups) {
         auto it = group_names.find(g);
-        cols.push_back({"stakeholder", g, it == group_names.end() ? g : it->second, true});
+        cols.push_back({"stakeholder", g, text::utf8_shorten(it == group_names.end() ? g : it->second, 28), true});
     }
     return cols;
 }
@@ -589,7 +584,7 @@ svg .row.cluster { font-weight: bold; } .settings { color: #444; }
   body { margin: 0; max-width: none; font-size: 10pt; }
   section { page-break-before: always; break-before: page; }
   section.first { page-break-before: auto; break-before: auto; }
-  tr, .node { page-break-inside: avoid; break-inside: avoid; }
+  tr, svg, dd { page-break-inside: avoid; break-inside: avoid; }
   h2, h3 { page-break-after: avoid; break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -602,11 +597,11 @@ svg .row.cluster { font-weight: bold; } .settings { color: #444; }
                        r.options.under ? html_escape(" under " + *r.options.under) : "", html_escape(r.generated_at));
     out += "<p class=\"settings\">" + html_escape(settings(r)) + "</p>\n<p class=\"settings\">" +
            html_escape(counting_rule) + "</p>\n";
-    out += "<p><strong>Summary:</strong> " + html_escape(summary(r)) + ".</p>\n";
-    out +=
-        "<h2>Coverage heat map</h2>\n<p>Each cell counts the mechanisms of a row that have the column's property; red "
-        "marks a zero where a zero is a gap.</p>\n" +
-        heat_map(r, heat_columns(r, group_names), "Coverage heat map") + "</section>\n";
+    out += "<p><strong>Summary:</strong> " + html_escape(summary(r)) + ".</p>\n</section>\n";
+    out += "<section id=\"heat-map\">\n<h2>Coverage heat map</h2>\n<p>Each cell counts the mechanisms of a row that "
+           "have the column's property; red "
+           "marks a zero where a zero is a gap.</p>\n" +
+           heat_map(r, heat_columns(r, group_names), "Coverage heat map") + "</section>\n";
     if (r.options.strict_regions && r.options.by_region) {
         std::vector<Column> continents;
         for (const auto& code : r.heat_regions) {
@@ -645,10 +640,9 @@ svg .row.cluster { font-weight: bold; } .settings { color: #444; }
     }
     if (any_note(r)) {
         out += "<section id=\"sources-on-gaps\">\n<h2>What the sources say of gaps</h2>\n<dl>\n";
-        for (const auto& n : r.nodes)
-            if (n.note)
-                out += fmt::format("<dt>{} ({})</dt><dd>{}</dd>\n", html_escape(n.name), html_escape(n.code),
-                                   html_escape(*n.note));
+        for (const auto& [code, name, note] : r.source_notes)
+            out +=
+                fmt::format("<dt>{} ({})</dt><dd>{}</dd>\n", html_escape(name), html_escape(code), html_escape(note));
         out += "</dl>\n</section>\n";
     }
     if (!r.brokers.empty()) {

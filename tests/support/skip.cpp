@@ -35,7 +35,7 @@ bool require_or_skip(bool condition, const std::string& reason)
 
 bool have_client(const std::string& what, const std::string& probe, const std::string& package)
 {
-    bool ok = std::system((probe + " >/dev/null 2>&1").c_str()) == 0;
+    bool ok = std::system(("(" + probe + ") >/dev/null 2>&1").c_str()) == 0;
     return require_or_skip(ok, what + " is not available on this machine (" + package + "; probe: " + probe + ")");
 }
 
