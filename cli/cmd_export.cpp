@@ -66,6 +66,7 @@ void add_export_command(CLI::App& app, Context& ctx)
     static std::string format, out = "-", under, region, as_of = "today";
     static std::vector<std::string> scopes, models, kinds, relations;
     static bool include_proposed = false, with_gaps = false;
+    static analysis::GapOptions gaps;
     auto* cmd = app.add_subcommand("export", "Export the map to Gephi, Cytoscape, yEd, Graphviz, the web or Kumu");
     cmd->add_option("--format", format, "graphml, gexf (1.3), dot, cytoscape (Cytoscape.js JSON) or csv")
         ->required()
@@ -86,6 +87,13 @@ void add_export_command(CLI::App& app, Context& ctx)
     cmd->add_flag("--include-proposed", include_proposed, "Include proposed rows as well as accepted ones");
     cmd->add_option("--as-of", as_of, as_of_help)->type_name("YEAR")->capture_default_str();
     cmd->add_flag("--with-gaps", with_gaps, "Add coverage counts, gap flags and betweenness as attributes");
+    cmd->add_flag("--primary-only", gaps.primary_only, "With --with-gaps: count as govmap gaps --primary-only does");
+    cmd->add_flag("--active-only", gaps.active_only, "With --with-gaps: count as govmap gaps --active-only does");
+    cmd->add_flag("--with-observatories", gaps.with_observatories,
+                  "With --with-gaps: count observatories as govmap gaps --with-observatories does");
+    cmd->add_option("--min-mechanisms", gaps.min_mechanisms, "With --with-gaps: the thin threshold of govmap gaps")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     cmd->footer("Attribute names and how to open each format: docs/export.md. The same map always gives the same "
                 "bytes.");
     cmd->callback([&ctx] {
@@ -102,6 +110,7 @@ void add_export_command(CLI::App& app, Context& ctx)
             o.filter.include_proposed = include_proposed;
             o.filter.as_of = parse_as_of(as_of);
             o.with_gaps = with_gaps;
+            o.gaps = gaps;
             output::ExportFormat f = format == "graphml"     ? output::ExportFormat::graphml
                                      : format == "gexf"      ? output::ExportFormat::gexf
                                      : format == "dot"       ? output::ExportFormat::dot

@@ -37,6 +37,8 @@ const std::vector<NodeAttr> base_node_attrs{
     {{"url", AttrType::string}, [](const queries::GraphNode& n) { return n.url; }},
     {{"description", AttrType::string}, [](const queries::GraphNode& n) { return n.description; }},
     {{"review_status", AttrType::string}, [](const queries::GraphNode& n) { return n.review_status; }},
+    {{"ended", AttrType::integer}, [](const queries::GraphNode& n) { return n.ended; }},
+    {{"participation", AttrType::string}, [](const queries::GraphNode& n) { return n.participation; }},
 };
 
 const std::vector<Attr> edge_attrs{
@@ -147,7 +149,7 @@ ExportCounts export_graph(db::Connection& conn, const ExportOptions& options, Ex
     auto tx = conn.begin(db::Isolation::repeatable_read);
     std::optional<analysis::GapReport> gaps;
     if (options.with_gaps) {
-        analysis::GapOptions g;
+        analysis::GapOptions g = options.gaps;
         g.include_proposed = options.filter.include_proposed;
         g.as_of = options.filter.as_of;
         gaps = analysis::analyse(tx, g);
@@ -194,6 +196,9 @@ ExportCounts export_graph(db::Transaction& tx, const ExportOptions& options, con
         n.cluster = row.cluster;
         n.cluster_label = row.cluster_label;
         n.size = 4 + 4 * std::sqrt(static_cast<double>(row.weight));
+        n.participation = row.participation.value_or("");
+        n.start = row.founded;
+        n.end = row.ended;
         for (const auto& a : base_node_attrs)
             n.values.push_back(a.get(row));
         if (options.with_gaps) {

@@ -4,14 +4,11 @@
 // Cytoscape.js JSON, and CSV node and edge lists (Gephi). Nodes and edges are
 // streamed from PostgreSQL (queries/graph.hpp) to a writer (output/writers.hpp)
 // as they arrive.
+#include "analysis/gaps.hpp"
 #include "queries/graph.hpp"
 #include "schema/db.hpp"
 
 #include <ostream>
-
-namespace govmap::analysis {
-struct GapReport;
-}
 
 namespace govmap::output {
 
@@ -20,6 +17,10 @@ enum class ExportFormat { graphml, gexf, dot, cytoscape, csv };
 struct ExportOptions {
     queries::GraphFilter filter;
     bool with_gaps = false;  ///< coverage counts, gap flags, betweenness
+    /// With gaps: the counting options of `govmap gaps` (primary_only,
+    /// active_only, with_observatories, thresholds); include_proposed and
+    /// as_of always come from the filter, so that the numbers agree with the nodes.
+    analysis::GapOptions gaps;
 };
 
 struct ExportCounts {

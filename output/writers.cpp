@@ -17,15 +17,20 @@ using text::xml_escape;
 
 namespace {
 
-/// Colours by kind (and by taxonomy level), shared by every format.
+/// Colours by kind (and by taxonomy level), mechanisms by participation,
+/// shared by every format.
 const char* colour_of(const NodeRecord& n)
 {
     if (n.gap)
         return "#d62728";
     if (n.kind == "area")
         return n.level == std::string("cluster") ? "#1f4e79" : n.level == std::string("area") ? "#2e75b6" : "#9dc3e6";
-    if (n.kind == "mechanism")
+    if (n.kind == "mechanism") {
+        for (const auto& [participation, colour] : participation_palette())
+            if (participation == n.participation)
+                return colour.c_str();
         return "#ed7d31";
+    }
     if (n.kind == "stakeholder")
         return "#70ad47";
     return "#7f6aa8";
@@ -121,7 +126,8 @@ public:
                 "    <description>Internet-governance mechanisms, the issue areas they address, and their links. "
              << xml_escape(about, false)
              << "</description>\n  </meta>\n"
-                "  <graph defaultedgetype=\"directed\" mode=\"static\">\n    <attributes class=\"node\">\n";
+                "  <graph defaultedgetype=\"directed\" mode=\"dynamic\" timeformat=\"integer\">\n"
+                "    <attributes class=\"node\">\n";
         // Attribute ids are the names: graphology keys values by id, Gephi and networkx by title.
         node_attrs_ = node_attrs;
         edge_attrs_ = edge_attrs;
@@ -135,15 +141,24 @@ public:
     void node(const NodeRecord& n) override
     {
         const char* c = colour_of(n);
-        fmt::print(out_, "      <node id=\"{}\" label=\"{}\">\n        <attvalues>\n", xml_escape(n.id, true),
-                   xml_escape(n.label, true));
+        // The years a mechanism existed, for Gephi's timeline: an open end
+        // while it lasts (node attributes rather than spells, which networkx
+        // cannot read without an end).
+        std::string years;
+        if (n.start)
+            years += " start=\"" + xml_escape(*n.start, true) + "\"";
+        if (n.end)
+            years += " end=\"" + xml_escape(*n.end, true) + "\"";
+        fmt::print(out_, "      <node id=\"{}\" label=\"{}\"{}>\n        <attvalues>\n", xml_escape(n.id, true),
+                   xml_escape(n.label, true), years);
         for (std::size_t i = 0; i < n.values.size(); ++i)
             if (n.values[i])
                 fmt::print(out_, "          <attvalue for=\"{}\" value=\"{}\"/>\n", node_attrs_[i].name,
                            xml_escape(*n.values[i], true));
+        out_ << "        </attvalues>\n";
         // color and size belong to the GEXF 1.3 namespace in its published schema.
         fmt::print(out_,
-                   "        </attvalues>\n        <color r=\"{}\" g=\"{}\" b=\"{}\"/>\n"
+                   "        <color r=\"{}\" g=\"{}\" b=\"{}\"/>\n"
                    "        <size value=\"{:.2f}\"/>\n      </node>\n",
                    channel(c, 0), channel(c, 1), channel(c, 2), n.size);
     }
@@ -246,7 +261,15 @@ public:
             attrs += ", style=dotted";
         fmt::print(out_, "  {} -> {} [{}];\n", dot(e.source), dot(e.target), attrs);
     }
-    void end() override { out_ << "}\n"; }
+    void end() override
+    {
+        // A legend for the mechanisms' colours: nodes of the kind "legend".
+        out_ << "  subgraph cluster_legend {\n    label=\"Mechanisms by participation\";\n    style=rounded;\n";
+        for (const auto& [participation, colour] : participation_palette())
+            fmt::print(out_, "    {} [label={}, shape=ellipse, fillcolor=\"{}\", class=\"legend\"];\n",
+                       dot("legend:" + participation), dot(participation), colour);
+        out_ << "  }\n}\n";
+    }
 
 private:
     /// Graphviz gives some attribute names a meaning; ours get a prefix there.
@@ -399,6 +422,15 @@ private:
 };
 
 }  // namespace
+
+const std::vector<std::pair<std::string, std::string>>& participation_palette()
+{
+    static const std::vector<std::pair<std::string, std::string>> palette{{"multistakeholder", "#2ca02c"},
+                                                                          {"intergovernmental", "#ed7d31"},
+                                                                          {"single group", "#bcbd22"},
+                                                                          {"unknown", "#a0a0a0"}};
+    return palette;
+}
 
 std::unique_ptr<Writer> graphml_writer(std::ostream& out) { return std::make_unique<GraphML>(out); }
 std::unique_ptr<Writer> gexf_writer(std::ostream& out) { return std::make_unique<Gexf>(out); }

@@ -24,9 +24,13 @@ struct NodeRecord {
     std::optional<std::string> level;    ///< areas: cluster, area, issue
     std::optional<std::string> cluster;  ///< areas: the taxonomy cluster they belong to
     std::string cluster_label;
-    double size = 1;                ///< drawing size, from coverage or degree
-    bool gap = false;               ///< with gaps: an uncovered node
-    std::vector<db::Value> values;  ///< by node attribute
+    double size = 1;   ///< drawing size, from coverage or degree
+    bool gap = false;  ///< with gaps: an uncovered node
+    /// Mechanisms: multistakeholder, intergovernmental, single group or unknown
+    /// (docs/export.md's palette); empty for other nodes.
+    std::string participation;
+    std::optional<std::string> start, end;  ///< mechanisms: founding and end years
+    std::vector<db::Value> values;          ///< by node attribute
 };
 
 struct EdgeRecord {
@@ -52,5 +56,8 @@ std::unique_ptr<Writer> gexf_writer(std::ostream& out);
 std::unique_ptr<Writer> dot_writer(std::ostream& out);
 std::unique_ptr<Writer> cytoscape_writer(std::ostream& out);
 std::unique_ptr<Writer> csv_writer(std::ostream& nodes, std::ostream& edges);
+
+/// The mechanisms' colours by participation, as every format draws them.
+const std::vector<std::pair<std::string, std::string>>& participation_palette();
 
 }  // namespace govmap::output

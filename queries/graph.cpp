@@ -144,8 +144,16 @@ void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& v
     // Keys are compared byte by byte so that every server orders them alike.
     tx.copy_out(R"(
         SELECT x.node_id, n.kind, n.key, n.label, n.level, n.scope, n.model, n.centrality, n.status,
-               n.founded, n.url, n.description, n.review_status, x.cluster, x.cluster_label, x.weight
+               n.founded, n.url, n.description, n.review_status, x.cluster, x.cluster_label, x.weight, n.ended,
+               CASE WHEN n.kind <> 'mechanism' THEN NULL
+                    WHEN NOT p.known THEN 'unknown'
+                    WHEN p.multistakeholder THEN 'multistakeholder'
+                    WHEN n.model = 'intergovernmental' THEN 'intergovernmental'
+                    ELSE 'single group' END
           FROM export_node x JOIN graph_node n ON n.id = x.id
+          LEFT JOIN participation()" +
+                    std::string(o.include_proposed ? "true" : "false") + R"(, as_of_setting()) p
+                 ON p.mechanism_id = x.id AND x.rank = 1
          ORDER BY x.rank, x.cluster COLLATE "C" NULLS FIRST, n.key COLLATE "C")",
                 [&](const std::vector<db::Value>& row) {
                     std::size_t c = 0;
@@ -167,6 +175,8 @@ void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& v
                     n.cluster = next();
                     n.cluster_label = next().value_or("");
                     n.weight = std::stoll(*next());
+                    n.ended = next();
+                    n.participation = next();
                     visit.node(n);
                 });
     visit.edges_begin();

@@ -34,6 +34,10 @@ struct GraphNode {
     std::string id;  ///< kind:key, stable across databases
     std::string kind, key, label;
     db::Value level, scope, model, centrality, status, founded, url, description, review_status;
+    db::Value ended;
+    /// Mechanisms: multistakeholder, intergovernmental, single group or
+    /// unknown (participation() of migration 0007, as of the filter's year).
+    db::Value participation;
     db::Value cluster;  ///< areas: the taxonomy cluster they belong to
     std::string cluster_label;
     long long weight = 0;  ///< areas: covering mechanisms; others: degree

@@ -16,6 +16,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 using namespace govmap;
@@ -226,13 +228,18 @@ TEST_CASE("GEXF 1.3 passes the published schema and networkx and graphology-gexf
         CHECK(g["edges"] == b.edges());
         CHECK(g["attrs"]["mechanism:igf"]["founded"] == 2006);
         CHECK(g["attrs"]["mechanism:hmrc"]["scope"] == "national");
+        // Gephi's timeline: the years a mechanism existed, as networkx reads them.
+        CHECK(g["attrs"]["mechanism:igf"]["start"] == 2006);
+        CHECK(g["attrs"]["mechanism:igf"].count("end") == 0);
+        CHECK(g["attrs"]["mechanism:hmrc"]["start"] == 2005);
     }
     if (have_node_clients()) {
         auto g = javascript("gexf", path, {"mechanism:igf", "area:security"});
         CHECK(g["nodes"] == b.nodes());
         CHECK(g["edges"] == b.edges());
         CHECK(g["attrs"]["mechanism:igf"]["model"] == "multistakeholder");
-        CHECK(g["attrs"]["mechanism:igf"]["color"].get<std::string>().rfind("rgb(237,125,49", 0) == 0);
+        // Mechanisms are coloured by participation: the IGF is multistakeholder (green).
+        CHECK(g["attrs"]["mechanism:igf"]["color"].get<std::string>().rfind("rgb(44,160,44", 0) == 0);
         // Covered areas are drawn larger than mechanisms with few links.
         CHECK(g["attrs"]["area:security"]["size"].get<double>() > 4.0);
     }
@@ -250,12 +257,15 @@ TEST_CASE("DOT renders with Graphviz, one node group per node, clusters per taxo
             ++groups;
         for (std::size_t p = 0; (p = svg.out.find("<g id=\"clust", p)) != std::string::npos; ++p)
             ++clusters;
-        CHECK(groups == static_cast<std::size_t>(b.nodes()));
-        CHECK(clusters == std::stoul(test::scalar(b.conn, "SELECT count(*) FROM issue_area WHERE level = 'cluster'")));
+        // One group per node plus the legend's 4 entries; one cluster per taxonomy cluster plus the legend.
+        CHECK(groups == static_cast<std::size_t>(b.nodes()) + 4);
+        CHECK(clusters ==
+              std::stoul(test::scalar(b.conn, "SELECT count(*) FROM issue_area WHERE level = 'cluster'")) + 1);
+        CHECK(svg.out.find("Mechanisms by participation") != std::string::npos);
     }
     if (have_node_clients()) {
         auto g = javascript("dot", path, {"mechanism:interpol"});
-        CHECK(g["nodes"] == b.nodes());
+        CHECK(g["nodes"] == b.nodes() + 4);
         CHECK(g["edges"] == b.edges());
         CHECK(g["attrs"]["mechanism:interpol"]["centrality"] == "adjacent");
         CHECK(g["attrs"]["mechanism:interpol"]["shape"] == "ellipse");
@@ -327,7 +337,7 @@ TEST_CASE("Hostile names and values survive every format as each client reads th
         CHECK(c["attrs"][id]["label"] == hostile_name);
         CHECK(c["attrs"][id]["description"] == long_description);
         auto d = javascript("dot", dot, {id, "area:c"});
-        CHECK(d["nodes"] == h.nodes());
+        CHECK(d["nodes"] == h.nodes() + 4);  // and the legend's 4 entries
         CHECK(dot_label(d["attrs"][id]["label"].get<std::string>()) == xml_name);
     }
     if (test::have_client("Graphviz", "command -v dot", "graphviz")) {
@@ -491,4 +501,49 @@ TEST_CASE("Exporting a 200 000-node map streams: memory stays far below the size
     // buffers. The bound is a quarter of the output and at most 32 MiB.
     CHECK(size_kb > 64 * 1024);
     CHECK(grown_kb < std::min(32L * 1024, size_kb / 4));
+}
+
+TEST_CASE("export --with-gaps and gaps agree on every node for the same counting options")
+{
+    Bundled b;
+    for (std::vector<std::string> options : {std::vector<std::string>{"--as-of", "2014", "--primary-only"},
+                                             std::vector<std::string>{"--as-of", "2026", "--active-only"}}) {
+        INFO(options[1] << " " << options[2]);
+        std::vector<std::string> gaps_args{"gaps", "--format", "json"};
+        gaps_args.insert(gaps_args.end(), options.begin(), options.end());
+        auto report = test::run_govmap(gaps_args, b.env);
+        REQUIRE(report.code == 0);
+        auto gaps = json::parse(report.out);
+        std::vector<std::string> extra{"--with-gaps"};
+        extra.insert(extra.end(), options.begin(), options.end());
+        auto graph = json::parse(read(b.exported("cytoscape", extra, "agree.json")));
+        std::map<std::string, json> exported;
+        for (const auto& n : graph["elements"]["nodes"])
+            exported[n["data"]["id"].get<std::string>()] = n["data"];
+        // The finding kinds on each node, as the report lists them.
+        std::map<std::string, std::set<std::string>> kinds;
+        for (const auto& f : gaps["findings"])
+            if (!f["node"].is_null())
+                for (const auto& k : f["kinds"])
+                    kinds[f["node"].get<std::string>()].insert(k.get<std::string>());
+        std::size_t compared = 0;
+        for (const auto& n : gaps["nodes"]) {
+            auto id = "area:" + n["code"].get<std::string>();
+            INFO(id);
+            REQUIRE(exported.count(id) == 1);
+            const auto& d = exported[id];
+            CHECK(d["mechanisms"] == n["mechanisms"]);
+            CHECK(d["scope_global"] == n["scope"].value("global", 0));
+            CHECK(d["centrality_adjacent"] == n["centrality"].value("adjacent", 0));
+            std::set<std::string> flagged;
+            std::istringstream list(d["gaps"].is_null() ? std::string() : d["gaps"].get<std::string>());
+            for (std::string k; std::getline(list, k, ',');)
+                if (!k.empty())
+                    flagged.insert(k);
+            CHECK(flagged == kinds[n["code"].get<std::string>()]);
+            ++compared;
+        }
+        CHECK(compared == gaps["nodes"].size());
+        CHECK(compared > 60);
+    }
 }
