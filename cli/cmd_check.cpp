@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "output/check.hpp"
 #include "queries/check.hpp"
+#include "text/text.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -30,7 +31,8 @@ void add_check_command(CLI::App& app, Context& ctx)
                                        : output::CheckFormat::text;
             fmt::print("{}", output::render_check(missing, mechanisms, f));
             if (!missing.empty())
-                throw Failure(exit_incomplete, fmt::format("the map lacks {} required item(s)", missing.size()));
+                throw Failure(exit_incomplete, "the map lacks " + text::count_of(static_cast<long>(missing.size()),
+                                                                                 "required item", "required items"));
         };
     });
 }

@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "schema/embedded.hpp"
 #include "schema/migrate.hpp"
+#include "text/text.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -23,7 +24,8 @@ void print_database_fields(db::Connection& conn)
     int applied = 0, pending = 0;
     for (const auto& m : schema::migration_status(conn))
         (m.state == schema::MigrationState::applied ? applied : pending)++;
-    print_field("schema", fmt::format("{} migration(s) applied, {} pending", applied, pending));
+    print_field("schema",
+                fmt::format("{} applied, {} pending", text::count_of(applied, "migration", "migrations"), pending));
 }
 
 void status(const Context& ctx)

@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "importer/importer.hpp"
 #include "seed/bundled.hpp"
+#include "text/text.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -57,7 +58,8 @@ void report(const Context& ctx, const importer::Report& r, const std::string& fo
             fmt::print(stderr, "{}: {}\n", p.where, p.message);
     }
     if (!r.problems.empty())
-        throw Failure(exit_invalid_input, fmt::format("{} problem(s) found; nothing was imported", r.problems.size()));
+        throw Failure(exit_invalid_input, text::count_of(static_cast<long>(r.problems.size()), "problem", "problems") +
+                                              " found; nothing was imported");
     if (format == "json" || ctx.quiet)
         return;
     Counts total;

@@ -1,6 +1,7 @@
 // govmap migrate [--status]
 #include "cli/commands.hpp"
 #include "schema/migrate.hpp"
+#include "text/text.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -26,8 +27,9 @@ void add_migrate_command(CLI::App& app, Context& ctx)
             auto applied = schema::migrate(conn, schema::embedded_migrations(), [&ctx](const schema::Migration& m) {
                 ctx.info("applying migration {:04d}_{}", m.version, m.name);
             });
-            ctx.info("schema is up to date (version {:04d}; {} migration(s) applied now)",
-                     schema::embedded_migrations().back().version, applied.size());
+            ctx.info("schema is up to date (version {:04d}; {} applied now)",
+                     schema::embedded_migrations().back().version,
+                     text::count_of(static_cast<long>(applied.size()), "migration", "migrations"));
         };
     });
 }

@@ -1,4 +1,5 @@
 #include "cli/context.hpp"
+#include "text/text.hpp"
 
 #include "schema/embedded.hpp"
 #include "schema/migrate.hpp"
@@ -52,8 +53,9 @@ db::Connection Context::connect(bool require_current_schema) const
         for (const auto& m : schema::migration_status(conn))
             pending += m.state == schema::MigrationState::pending;
         if (pending)
-            throw Failure(exit_failure, fmt::format("the database {} has {} pending migration(s): run `govmap migrate`",
-                                                    db::describe_conninfo(t.conninfo), pending));
+            throw Failure(exit_failure, fmt::format("the database {} has {} pending: run `govmap migrate`",
+                                                    db::describe_conninfo(t.conninfo),
+                                                    text::count_of(pending, "migration", "migrations")));
     }
     return conn;
 }

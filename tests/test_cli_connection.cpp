@@ -149,7 +149,7 @@ TEST_CASE("db status reports the pending migrations of an unmigrated server")
     test::TempDatabase tdb(false);
     auto out = test::run_govmap({"db", "status"}, {{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}});
     CHECK(out.code == 0);
-    CHECK(out.out.find(fmt::format("0 migration(s) applied, {} pending", schema::embedded_migrations().size())) !=
+    CHECK(out.out.find(fmt::format("0 migrations applied, {} pending", schema::embedded_migrations().size())) !=
           std::string::npos);
 }
 

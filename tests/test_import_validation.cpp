@@ -219,7 +219,7 @@ TEST_CASE("Several errors in one file are all reported")
                                           "c,C,forum,global,anarchy\n"}},
         {"mechanisms.csv:2:slug: 'Bad Slug' is not a valid slug", "mechanisms.csv:3:name: missing required field",
          "mechanisms.csv:3:kind: 'gathering' is not one of", "mechanisms.csv:4:model: 'anarchy' is not one of"});
-    CHECK(out.err.find("4 problem(s) found") != std::string::npos);
+    CHECK(out.err.find("4 problems found") != std::string::npos);
 }
 
 TEST_CASE("The JSON summary lists every problem for scripts")
