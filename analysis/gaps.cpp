@@ -485,15 +485,19 @@ std::vector<Concern> merge(const GapReport& r)
 }
 
 /// Then and now, node by node: mechanisms added and ended, concerns that
-/// appeared or were resolved (a concern is its node, concern kind and basis).
+/// appeared or were resolved. A concern is its node, concern, basis and kinds:
+/// one that persists with other numbers is neither.
 Comparison compare(const GapReport& then, const GapReport& now, int year)
 {
     Comparison c;
     c.year = year;
     auto concerns_of = [](const GapReport& r) {
-        std::map<std::string, std::map<std::pair<std::string, std::string>, std::string>> by_node;
-        for (const auto& x : r.concerns)
-            by_node[x.node.value_or("")][{x.concern, x.basis}] = x.detail;
+        std::map<std::string, std::map<std::string, std::string>> by_node;
+        for (const auto& x : r.concerns) {
+            std::vector<std::string> kinds = x.kinds;
+            std::sort(kinds.begin(), kinds.end());
+            by_node[x.node.value_or("")][x.concern + "/" + x.basis + "/" + join(kinds, ",")] = x.detail;
+        }
         return by_node;
     };
     auto then_concerns = concerns_of(then), now_concerns = concerns_of(now);
@@ -514,10 +518,10 @@ Comparison compare(const GapReport& then, const GapReport& now, int year)
         auto& was = then_concerns[n.code];
         auto& is = now_concerns[n.code];
         for (const auto& [key, detail] : is)
-            if (!was.count(key) || was[key] != detail)
+            if (!was.count(key))
                 change.appeared.push_back(detail);
         for (const auto& [key, detail] : was)
-            if (!is.count(key) || is[key] != detail)
+            if (!is.count(key))
                 change.resolved.push_back(detail);
         if (!change.added.empty() || !change.ended.empty() || !change.appeared.empty() || !change.resolved.empty())
             c.nodes.push_back(std::move(change));
