@@ -354,6 +354,11 @@ def main():
     # Left out: no source gives a year the map needs (docs/data.md).
     for slug in ("world-bank-digital", "1net", "wgec-2"):
         mechanisms.pop(slug, None)
+    # Weakly sourced facts that a finding turns on say so.
+    if "ilo-c193-platform-economy" in mechanisms:
+        notes["ilo-c193-platform-economy"].append(
+            "Known only from a blog and news aggregators: no ILO page was found to confirm the adoption on 12 June "
+            "2026, the number C193 or the vote. Check against the ILO's NORMLEX before relying on it.")
     # Multi-regional Commonwealth bodies are global, like the Commonwealth itself.
     for slug in ("cto", "commonwealth-of-learning"):
         if slug in mechanisms:
