@@ -3,6 +3,7 @@
 #include "text/text.hpp"
 #include "vocab/vocabulary.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <regex>
 
@@ -223,12 +224,21 @@ std::optional<std::string> check_value(const Field& f, std::string& v)
         for (auto& ch : lower)
             if (ch == ' ' || ch == '-')
                 ch = '_';
+        // Common spellings: "Multi-stakeholder", "multi stakeholder" and
+        // "multistakeholder" name the same value.
+        auto squeezed = [](std::string s) {
+            s.erase(std::remove(s.begin(), s.end(), '_'), s.end());
+            return s;
+        };
         for (const auto& a : f.allowed)
-            if (a == lower) {
-                v = lower;
+            if (a == lower || squeezed(a) == squeezed(lower)) {
+                v = a;
                 return std::nullopt;
             }
-        return "'" + v + "' is not one of: " + join(f.allowed);
+        std::string message = "'" + v + "' is not one of: " + join(f.allowed);
+        if (auto close = text::closest(lower, f.allowed))
+            message += " (did you mean '" + *close + "'?)";
+        return message;
     }
     case Check::url:
         if (!std::regex_match(v, url_form))

@@ -58,3 +58,16 @@ TEST_CASE("UTF-8 validation rejects malformed, overlong and surrogate sequences"
     CHECK_FALSE(valid_utf8("\xE2\x82"));          // cut short
     CHECK_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
 }
+
+TEST_CASE("Edit distance and the nearest candidate, for did-you-mean messages")
+{
+    CHECK(edit_distance("kitten", "sitting") == 3);
+    CHECK(edit_distance("", "abc") == 3);
+    CHECK(edit_distance("same", "same") == 0);
+    std::vector<std::string> models{"intergovernmental", "multistakeholder", "private_sector"};
+    CHECK(closest("mulitstakeholder", models) == std::optional<std::string>("multistakeholder"));
+    CHECK(closest("private_secter", models) == std::optional<std::string>("private_sector"));
+    CHECK_FALSE(closest("planetary", models).has_value());
+    // Short words need a close match: one edit at most for a three-letter word.
+    CHECK_FALSE(closest("icc", {"ietf", "itu"}).has_value());
+}

@@ -84,6 +84,26 @@ TEST_CASE("A bad enum value is reported with the allowed values")
                {"mechanisms.csv:2:scope: 'planetary' is not one of: global, regional, national"});
 }
 
+TEST_CASE("Common spellings of an enumeration are accepted and a misspelling gets a suggestion")
+{
+    Fixture f;
+    auto out = f.import({f.dir.write("mechanisms.csv", mech_header + "ms1,MS one,forum,Global,multi-stakeholder\n"
+                                                                     "ms2,MS two,Forum,global,Multi stakeholder\n"
+                                                                     "tc1,TC one,forum,global,Technical-Community\n")});
+    INFO(out.all());
+    REQUIRE(out.code == 0);
+    CHECK(test::scalar(f.conn, "SELECT string_agg(slug || '=' || model || '/' || kind || '/' || scope, ' ' ORDER BY "
+                               "slug) FROM mechanism WHERE slug IN ('ms1', 'ms2', 'tc1')") ==
+          "ms1=multistakeholder/forum/global ms2=multistakeholder/forum/global "
+          "tc1=technical_community/forum/global");
+    f.rejected({{"mechanisms.csv", mech_header + "x,X,forum,global,mulitstakeholder\n"}},
+               {"mechanisms.csv:2:model: 'mulitstakeholder' is not one of: intergovernmental, multistakeholder, "
+                "private_sector, technical_community, civil_society (did you mean 'multistakeholder'?)"});
+    // Nothing near enough: no suggestion.
+    auto far = f.rejected({{"mechanisms.csv", mech_header + "x,X,forum,planetary,multistakeholder\n"}}, {});
+    CHECK(far.err.find("did you mean") == std::string::npos);
+}
+
 TEST_CASE("Invalid UTF-8 is reported for the field that holds it")
 {
     Fixture f;

@@ -3,6 +3,7 @@
 // widths, CSV quoting, XML/HTML escaping, and English for people (lists,
 // plurals). Nothing here knows about govmap's data.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,13 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
 
 /// Items for a sentence: "a", "a or b", "a, b or c" (`last` is "or" or "and").
 std::string join_words(const std::vector<std::string>& items, std::string_view last = "or");
+
+/// Edit distance (insertions, deletions, substitutions) between two strings, by byte.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// The candidate nearest to `word` when it is near enough to be a likely
+/// misspelling (at most a third of the word's length, and at most 3, edits).
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
 
 /// "1 mechanism", "3 mechanisms".
 std::string count_of(long n, std::string_view one, std::string_view many);
