@@ -14,5 +14,6 @@ void add_list_commands(CLI::App& app, Context& ctx);
 void add_gaps_command(CLI::App& app, Context& ctx);
 void add_export_command(CLI::App& app, Context& ctx);
 void add_check_command(CLI::App& app, Context& ctx);
+void add_search_command(CLI::App& app, Context& ctx);
 
 }  // namespace govmap::cli

@@ -54,6 +54,7 @@ int run(int argc, char** argv)
     cli::add_gaps_command(app, ctx);
     cli::add_export_command(app, ctx);
     cli::add_check_command(app, ctx);
+    cli::add_search_command(app, ctx);
 
     try {
         app.parse(argc, argv);
