@@ -28,6 +28,7 @@ struct ImportFlags {
     std::string source;
     std::string contributor;
     std::string status = "accepted";
+    std::vector<std::string> allow_duplicates;
 };
 
 std::string login_name()
@@ -109,6 +110,7 @@ importer::Options options_from(const ImportFlags& f, const std::string& default_
     o.status = f.status;
     if (!f.source.empty())
         o.default_source = f.source;
+    o.allow_duplicates.insert(f.allow_duplicates.begin(), f.allow_duplicates.end());
     return o;
 }
 
@@ -121,6 +123,10 @@ void add_import_commands(CLI::App& app, Context& ctx)
     cmd->add_option("files", imp.files, "CSV or JSON files (see docs/import-format.md)")
         ->required()
         ->check(CLI::ExistingFile);
+    cmd->add_option("--allow-duplicate", imp.allow_duplicates,
+                    "Import this new mechanism although it looks like one the map holds (same name, acronym or "
+                    "address); repeat for several")
+        ->type_name("SLUG");
     cmd->add_option("--format", imp.format,
                     "Summary format (text or json); csv or spreadsheet instead force the input layout")
         ->check(CLI::IsMember({"text", "json", "csv", "spreadsheet"}))
@@ -176,7 +182,10 @@ void add_import_commands(CLI::App& app, Context& ctx)
             for (const auto& f : seed::bundled_files())
                 files.push_back({f.name, f.text, std::nullopt, std::nullopt});
             auto conn = ctx.connect();
-            report(ctx, importer::import(conn, files, options_from(sd, "govmap-seed")), sd.format);
+            auto options = options_from(sd, "govmap-seed");
+            // The bundled map is curated: bodies that share an acronym (EC, OEWG) are distinct there.
+            options.check_duplicates = false;
+            report(ctx, importer::import(conn, files, options), sd.format);
         };
     });
 }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,11 @@ struct Options {
     std::string contributor;
     /// review_status of inserted and changed rows: proposed or accepted.
     std::string status = "accepted";
+    /// Refuse a new mechanism that is probably one the map (or the files)
+    /// already hold: the same name, acronym or address, or a name whose
+    /// initials are another's acronym. Slugs in allow_duplicates are let through.
+    bool check_duplicates = true;
+    std::set<std::string> allow_duplicates;
     /// Told what the import is doing ("reading FILE", "merging mechanisms", ...).
     std::function<void(const std::string&)> progress;
 };

@@ -237,6 +237,53 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
                'URL ''' || s.url || ''' already belongs to source ''' || x.key || '''' AS message
           FROM stage_sources s JOIN source x ON x.url = s.url AND x.key <> s.key
          WHERE NOT s.derived ORDER BY s.file, s.loc)");
+    if (options.check_duplicates) {
+        std::string allowed = "{";
+        for (const auto& s : options.allow_duplicates)
+            allowed += (allowed.size() > 1 ? "," : "") + s;  // slugs: checked by the caller, no quoting needed
+        add_problems(batch, tx, R"(
+            WITH new_rows AS (
+                SELECT s.file, s.loc, s.slug, s.name, s.acronym, s.url FROM stage_mechanisms s
+                 WHERE s.name IS NOT NULL AND NOT (s.slug = ANY ($1::text[]))
+                   AND NOT EXISTS (SELECT 1 FROM mechanism m WHERE m.slug = s.slug)),
+            keys AS (
+                SELECT n.*, 'the same name' AS why, 'name' AS kind, name_key(n.name) AS k FROM new_rows n
+                UNION ALL
+                SELECT n.*, 'the same acronym', 'acronym', lower(n.acronym) FROM new_rows n WHERE n.acronym IS NOT NULL
+                UNION ALL
+                SELECT n.*, 'a name whose initials are its acronym', 'acronym', name_initials(n.name) FROM new_rows n
+                 WHERE n.acronym IS NULL AND length(name_initials(n.name)) >= 3
+                UNION ALL
+                SELECT n.*, 'the same address', 'url', url_key(n.url) FROM new_rows n WHERE n.url IS NOT NULL),
+            others AS (
+                SELECT m.slug, m.name, m.acronym, false AS staged, 'name' AS kind, name_key(m.name) AS k
+                  FROM mechanism m WHERE m.review_status <> 'rejected'
+                UNION ALL
+                SELECT m.slug, m.name, m.acronym, false, 'acronym', lower(m.acronym)
+                  FROM mechanism m WHERE m.acronym IS NOT NULL AND m.review_status <> 'rejected'
+                UNION ALL
+                SELECT m.slug, m.name, m.acronym, false, 'url', url_key(m.url)
+                  FROM mechanism m WHERE m.url IS NOT NULL AND m.review_status <> 'rejected'
+                UNION ALL
+                SELECT x.slug, x.name, x.acronym, true, 'name', name_key(x.name) FROM stage_mechanisms x
+                 WHERE x.name IS NOT NULL
+                UNION ALL
+                SELECT x.slug, x.name, x.acronym, true, 'acronym', lower(x.acronym) FROM stage_mechanisms x
+                 WHERE x.acronym IS NOT NULL
+                UNION ALL
+                SELECT x.slug, x.name, x.acronym, true, 'url', url_key(x.url) FROM stage_mechanisms x
+                 WHERE x.url IS NOT NULL)
+            SELECT DISTINCT ON (k.file, k.loc, o.slug) k.file, k.loc, 'name' AS field,
+                   'probable duplicate of ''' || o.slug || ''' (' || o.name || coalesce(', ' || o.acronym, '') ||
+                   '): ' || k.why || ', name similarity ' ||
+                   to_char(similarity(lower(k.name), lower(o.name)), 'FM0.00') ||
+                   '; if it is another mechanism, import it with --allow-duplicate ' || k.slug AS message
+              FROM keys k JOIN others o ON o.kind = k.kind AND o.k = k.k AND o.slug <> k.slug
+             -- Two new rows of one batch: reported once, on the later slug.
+             WHERE NOT (o.staged AND o.slug > k.slug AND NOT EXISTS (SELECT 1 FROM mechanism m WHERE m.slug = o.slug))
+             ORDER BY k.file, k.loc, o.slug)",
+                     {allowed + "}"});
+    }
     // part_of and reports_to must stay acyclic together with what the database holds.
     add_problems(batch, tx, R"(
         WITH RECURSIVE edges(f, t) AS (

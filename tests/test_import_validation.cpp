@@ -263,3 +263,46 @@ TEST_CASE("Trailing unnamed columns from a spreadsheet program are ignored while
     f.rejected({{"mechanisms.csv", "slug,name,kind,scope,model,\ny,Y,forum,global,multistakeholder,stray\n"}},
                {"mechanisms.csv:2:column 6: a value in a column that has no name in the header"});
 }
+
+TEST_CASE("A probable duplicate is refused with both records named, unless allowed")
+{
+    Fixture f;
+    auto first = f.import({f.dir.write("known.csv", "slug,name,acronym,kind,scope,model,url\n"
+                                                    "igf,Internet Governance Forum,IGF,forum,global,multistakeholder,"
+                                                    "https://www.intgovforum.org/\n"
+                                                    "icann,Internet Corporation for Assigned Names and Numbers,ICANN,"
+                                                    "organisation,global,multistakeholder,https://www.icann.org/\n")});
+    INFO(first.all());
+    REQUIRE(first.code == 0);
+    const std::string header = "slug,name,acronym,kind,scope,model,url\n";
+    // The same name without its acronym.
+    f.rejected({{"mechanisms.csv", header + "internet-governance-forum,Internet Governance Forum,,forum,global,"
+                                            "multistakeholder,\n"}},
+               {"mechanisms.csv:2:name: probable duplicate of 'igf' (Internet Governance Forum, IGF): the same name, "
+                "name similarity 1.00; if it is another mechanism, import it with --allow-duplicate "
+                "internet-governance-forum"});
+    // A name whose initials are another's acronym, and the same address.
+    f.rejected({{"mechanisms.csv", header + "corp,Internet Corporation for Assigned Names and Numbers,,organisation,"
+                                            "global,multistakeholder,\n"
+                                            "web,ICANN web,,organisation,global,multistakeholder,http://icann.org\n"}},
+               {"mechanisms.csv:2:name: probable duplicate of 'icann'", "mechanisms.csv:3:name: probable duplicate "
+                                                                        "of 'icann'"});
+    // The same mechanism twice in one file: reported once, on the later slug.
+    auto twice = f.rejected({{"mechanisms.csv", header + "gfce,Global Forum on Cyber Expertise,,forum,global,"
+                                                         "multistakeholder,https://thegfce.org/\n"
+                                                         "gfce-2,Global Forum on Cyber Expertise,,forum,global,"
+                                                         "multistakeholder,https://thegfce.org/\n"}},
+                            {"mechanisms.csv:3:name: probable duplicate of 'gfce'"});
+    CHECK(twice.err.find("mechanisms.csv:2:name") == std::string::npos);
+    // Clearly different names pass: ICC beside ICANN.
+    auto icc = f.import({f.dir.write("icc.csv", header + "icc,International Chamber of Commerce,ICC,organisation,"
+                                                         "global,private_sector,https://iccwbo.org/\n")});
+    INFO(icc.all());
+    CHECK(icc.code == 0);
+    // And a real duplicate passes when the contributor says it is another mechanism.
+    auto allowed = f.import({f.dir.write("again.csv", header + "internet-governance-forum,Internet Governance Forum,,"
+                                                               "forum,global,multistakeholder,\n"),
+                             "--allow-duplicate", "internet-governance-forum"});
+    INFO(allowed.all());
+    CHECK(allowed.code == 0);
+}

@@ -23,3 +23,23 @@ LANGUAGE sql STABLE AS $$
      ORDER BY score DESC, m.slug
      LIMIT max_rows
 $$;
+
+-- Keys that two records of one mechanism share, for duplicate detection on
+-- import: the name without case and punctuation, the address without scheme,
+-- "www." and trailing slash, and a name's initials (to meet an acronym).
+CREATE FUNCTION name_key(name text)
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT btrim(regexp_replace(lower(name), '[^[:alnum:]]+', ' ', 'g'))
+$$;
+
+CREATE FUNCTION url_key(url text)
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT NULLIF(rtrim(regexp_replace(lower(url), '^[a-z][a-z0-9+.-]*://(www\.)?', ''), '/'), '')
+$$;
+
+CREATE FUNCTION name_initials(name text)
+RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT string_agg(left(w, 1), '' ORDER BY n)
+      FROM regexp_split_to_table(lower(name), '[^[:alnum:]]+') WITH ORDINALITY AS t(w, n)
+     WHERE w <> '' AND w NOT IN ('of', 'the', 'and', 'for', 'on', 'in', 'to', 'a', 'an')
+$$;
