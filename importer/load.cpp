@@ -2,8 +2,10 @@
 // a temporary table; checks and merges are a fixed number of set-based
 // statements, whatever the number of rows.
 #include "importer/batch.hpp"
+#include "text/text.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
@@ -92,44 +94,92 @@ void check_rows(Batch& batch)
     }
 }
 
-void stage(db::Transaction& tx, const Batch& batch)
+/// The staging tables of one transaction: a text column per field, an id
+/// column per reference, the record's position and what it asks (upsert or
+/// delete). Created once; emptied when a transaction stages again (a preview
+/// applies one proposal after another).
+void create_stage(db::Transaction& tx)
 {
+    if (tx.exec("SELECT to_regclass('pg_temp.stage_mechanisms') IS NOT NULL AS present").text(0, "present") == "t") {
+        std::string all;
+        for (const auto& type : record_types())
+            all += (all.empty() ? "" : ", ") + stage_table(type.name);
+        tx.exec("TRUNCATE " + all);
+        return;
+    }
     for (const auto& type : record_types()) {
-        std::string columns = "file text, loc text, derived boolean, present text[]";
-        std::vector<std::string> names{"file", "loc", "derived", "present"};
+        std::string columns =
+            "file text, loc text, ord bigint, derived boolean, present text[], op text NOT NULL DEFAULT 'upsert'";
         for (const auto& f : type.fields) {
             columns += ", " + tx.quote_name(f.name) + " text";
-            names.push_back(f.name);
             // References are resolved to ids once, set-wise, before merging.
             if (f.check == Check::reference)
                 columns += ", " + tx.quote_name(f.name + "_ref") + " bigint";
         }
         tx.exec(fmt::format("CREATE TEMP TABLE {} ({}) ON COMMIT DROP", stage_table(type.name), columns));
-        auto it = batch.rows.find(type.name);
-        if (it == batch.rows.end() || it->second.empty())
-            continue;
-        auto writer = tx.copy_in(stage_table(type.name), names);
-        std::vector<db::Value> line;
-        for (const auto& row : it->second) {
-            std::string present = "{";
-            for (std::size_t i = 0; i < type.fields.size(); ++i)
-                if (row.present[i])
-                    present += (present.size() > 1 ? "," : "") + type.fields[i].name;
-            line.assign({row.file, row.loc, row.derived ? "t" : "f", present + "}"});
-            line.insert(line.end(), row.values.begin(), row.values.end());
-            writer.write(line);
-        }
-        writer.finish();
     }
     // The keys other records are checked against and resolved by.
     tx.exec("CREATE INDEX ON stage_mechanisms (slug)");
     tx.exec("CREATE INDEX ON stage_areas (code)");
     tx.exec("CREATE INDEX ON stage_sources (key)");
     tx.exec("CREATE INDEX ON stage_sources (url)");
+}
+
+void analyse_stage(db::Transaction& tx)
+{
     std::string all;
     for (const auto& type : record_types())
         all += (all.empty() ? "" : ", ") + stage_table(type.name);
     tx.exec("ANALYZE " + all);
+}
+
+void stage(db::Transaction& tx, const Batch& batch, bool remove)
+{
+    create_stage(tx);
+    for (const auto& type : record_types()) {
+        auto it = batch.rows.find(type.name);
+        if (it == batch.rows.end() || it->second.empty())
+            continue;
+        std::vector<std::string> names{"file", "loc", "ord", "derived", "present", "op"};
+        for (const auto& f : type.fields)
+            names.push_back(f.name);
+        auto writer = tx.copy_in(stage_table(type.name), names);
+        std::vector<db::Value> line;
+        std::size_t ord = 0;
+        for (const auto& row : it->second) {
+            std::string present = "{";
+            for (std::size_t i = 0; i < type.fields.size(); ++i)
+                if (row.present[i])
+                    present += (present.size() > 1 ? "," : "") + type.fields[i].name;
+            line.assign({row.file, row.loc, std::to_string(++ord), row.derived ? "t" : "f", present + "}",
+                         std::string(remove ? "delete" : "upsert")});
+            line.insert(line.end(), row.values.begin(), row.values.end());
+            writer.write(line);
+        }
+        writer.finish();
+    }
+    analyse_stage(tx);
+}
+
+/// Stages the records of a stored proposal, set-based in the server.
+void stage_proposal(db::Transaction& tx, long proposal)
+{
+    create_stage(tx);
+    for (const auto& type : record_types()) {
+        std::string columns, values;
+        for (const auto& f : type.fields) {
+            columns += ", " + tx.quote_name(f.name);
+            values += fmt::format(", pr.fields->>'{}'", f.name);  // field names are program text
+        }
+        tx.exec(fmt::format("INSERT INTO {} (file, loc, ord, derived, present, op{}) "
+                            "SELECT 'proposal ' || pr.proposal_id, 'record ' || pr.seq, pr.seq, false, "
+                            "ARRAY(SELECT jsonb_object_keys(pr.fields)), "
+                            "CASE pr.op WHEN 'delete' THEN 'delete' ELSE 'upsert' END{} "
+                            "FROM proposal_record pr WHERE pr.proposal_id = $1 AND pr.type = $2 ORDER BY pr.seq",
+                            stage_table(type.name), columns, values),
+                {std::to_string(proposal), type.name});
+    }
+    analyse_stage(tx);
 }
 
 // ------------------------------------------------------------------ checks
@@ -179,6 +229,16 @@ const Reference references[] = {
     {"assessments", "mechanism", "mechanism"},
 };
 
+/// SQL over a staged row `s` that is true when it names a record the map holds.
+const std::pair<const char*, const char*> existing_record[] = {
+    {"sources", "EXISTS (SELECT 1 FROM source x WHERE x.key = s.key)"},
+    {"map_info", "EXISTS (SELECT 1 FROM map_info x WHERE x.key = s.key)"},
+    {"areas", "EXISTS (SELECT 1 FROM issue_area x WHERE x.code = s.code)"},
+    {"mechanisms", "EXISTS (SELECT 1 FROM mechanism x WHERE x.slug = s.slug)"},
+    {"assessments", "EXISTS (SELECT 1 FROM assessment x JOIN mechanism m ON m.id = x.mechanism_id "
+                    "WHERE m.slug = s.mechanism AND x.principle::text = s.principle)"},
+};
+
 void add_problems(Batch& batch, db::Transaction& tx, const std::string& sql, const db::Params& params = {})
 {
     auto r = tx.exec(sql, params);
@@ -225,13 +285,22 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
          WHERE s.level IN ('area', 'issue')
            AND p.level <> CASE s.level WHEN 'area' THEN 'cluster' ELSE 'area' END
          ORDER BY s.file, s.loc)");
-    // A spreadsheet may leave out what a new mechanism must have.
-    for (const char* field : {"scope", "model"})
-        add_problems(batch, tx,
-                     fmt::format("SELECT file, loc, '{0}' AS field, 'missing: required for a new mechanism' AS message "
-                                 "FROM stage_mechanisms s WHERE s.{0} IS NULL AND NOT '{0}' = ANY (s.present) "
-                                 "AND NOT EXISTS (SELECT 1 FROM mechanism m WHERE m.slug = s.slug) ORDER BY file, loc",
-                                 field));
+    // A row may leave out what only a new record must have (it then changes an
+    // existing one); a row that names no existing record must have it all.
+    for (const auto& [type_name, exists] : existing_record) {
+        const RecordType& type = *find_type(type_name);
+        for (const auto& f : type.fields) {
+            if (!f.required || std::find(type.key.begin(), type.key.end(), f.name) != type.key.end())
+                continue;
+            std::string extra = type.name == "sources" ? " AND s.url IS NULL AND NOT s.derived" : "";
+            add_problems(batch, tx,
+                         fmt::format("SELECT file, loc, $1::text AS field, "
+                                     "'missing: required for a new ' || $2 AS message "
+                                     "FROM {0} s WHERE s.op = 'upsert' AND s.{1} IS NULL{2} AND NOT {3} ORDER BY ord",
+                                     stage_table(type.name), tx.quote_name(f.name), extra, exists),
+                         {f.name, type.singular});
+        }
+    }
     add_problems(batch, tx, R"(
         SELECT s.file, s.loc, 'url' AS field,
                'URL ''' || s.url || ''' already belongs to source ''' || x.key || '''' AS message
@@ -244,7 +313,7 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
         add_problems(batch, tx, R"(
             WITH new_rows AS (
                 SELECT s.file, s.loc, s.slug, s.name, s.acronym, s.url FROM stage_mechanisms s
-                 WHERE s.name IS NOT NULL AND NOT (s.slug = ANY ($1::text[]))
+                 WHERE s.name IS NOT NULL AND s.op = 'upsert' AND NOT (s.slug = ANY ($1::text[]))
                    AND NOT EXISTS (SELECT 1 FROM mechanism m WHERE m.slug = s.slug)),
             keys AS (
                 SELECT n.*, 'the same name' AS why, 'name' AS kind, name_key(n.name) AS k FROM new_rows n
@@ -255,34 +324,49 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
                  WHERE n.acronym IS NULL AND length(name_initials(n.name)) >= 3
                 UNION ALL
                 SELECT n.*, 'the same address', 'url', url_key(n.url) FROM new_rows n WHERE n.url IS NOT NULL),
+            proposed AS (
+                SELECT p.id, r.fields->>'slug' AS slug, r.fields->>'name' AS name, r.fields->>'acronym' AS acronym,
+                       r.fields->>'url' AS url
+                  FROM proposal p JOIN proposal_record r ON r.proposal_id = p.id
+                 WHERE p.status = 'open' AND p.id <> $2::bigint AND r.type = 'mechanisms' AND r.op = 'insert'),
             others AS (
-                SELECT m.slug, m.name, m.acronym, false AS staged, 'name' AS kind, name_key(m.name) AS k
+                SELECT m.slug, m.name, m.acronym, false AS staged, 'name' AS kind, name_key(m.name) AS k,
+                       '' AS origin
                   FROM mechanism m WHERE m.review_status <> 'rejected'
                 UNION ALL
-                SELECT m.slug, m.name, m.acronym, false, 'acronym', lower(m.acronym)
+                SELECT m.slug, m.name, m.acronym, false, 'acronym', lower(m.acronym), ''
                   FROM mechanism m WHERE m.acronym IS NOT NULL AND m.review_status <> 'rejected'
                 UNION ALL
-                SELECT m.slug, m.name, m.acronym, false, 'url', url_key(m.url)
+                SELECT m.slug, m.name, m.acronym, false, 'url', url_key(m.url), ''
                   FROM mechanism m WHERE m.url IS NOT NULL AND m.review_status <> 'rejected'
                 UNION ALL
-                SELECT x.slug, x.name, x.acronym, true, 'name', name_key(x.name) FROM stage_mechanisms x
-                 WHERE x.name IS NOT NULL
+                SELECT x.slug, x.name, x.acronym, true, 'name', name_key(x.name), '' FROM stage_mechanisms x
+                 WHERE x.name IS NOT NULL AND x.op = 'upsert'
                 UNION ALL
-                SELECT x.slug, x.name, x.acronym, true, 'acronym', lower(x.acronym) FROM stage_mechanisms x
-                 WHERE x.acronym IS NOT NULL
+                SELECT x.slug, x.name, x.acronym, true, 'acronym', lower(x.acronym), '' FROM stage_mechanisms x
+                 WHERE x.acronym IS NOT NULL AND x.op = 'upsert'
                 UNION ALL
-                SELECT x.slug, x.name, x.acronym, true, 'url', url_key(x.url) FROM stage_mechanisms x
-                 WHERE x.url IS NOT NULL)
+                SELECT x.slug, x.name, x.acronym, true, 'url', url_key(x.url), '' FROM stage_mechanisms x
+                 WHERE x.url IS NOT NULL AND x.op = 'upsert'
+                UNION ALL
+                SELECT p.slug, p.name, p.acronym, false, 'name', name_key(p.name), ', in open proposal ' || p.id
+                  FROM proposed p WHERE p.name IS NOT NULL
+                UNION ALL
+                SELECT p.slug, p.name, p.acronym, false, 'acronym', lower(p.acronym), ', in open proposal ' || p.id
+                  FROM proposed p WHERE p.acronym IS NOT NULL
+                UNION ALL
+                SELECT p.slug, p.name, p.acronym, false, 'url', url_key(p.url), ', in open proposal ' || p.id
+                  FROM proposed p WHERE p.url IS NOT NULL)
             SELECT DISTINCT ON (k.file, k.loc, o.slug) k.file, k.loc, 'name' AS field,
                    'probable duplicate of ''' || o.slug || ''' (' || o.name || coalesce(', ' || o.acronym, '') ||
-                   '): ' || k.why || ', name similarity ' ||
+                   o.origin || '): ' || k.why || ', name similarity ' ||
                    to_char(similarity(lower(k.name), lower(o.name)), 'FM0.00') ||
                    '; if it is another mechanism, import it with --allow-duplicate ' || k.slug AS message
               FROM keys k JOIN others o ON o.kind = k.kind AND o.k = k.k AND o.slug <> k.slug
              -- Two new rows of one batch: reported once, on the later slug.
              WHERE NOT (o.staged AND o.slug > k.slug AND NOT EXISTS (SELECT 1 FROM mechanism m WHERE m.slug = o.slug))
              ORDER BY k.file, k.loc, o.slug)",
-                     {allowed + "}"});
+                     {allowed + "}", std::to_string(options.applying_proposal)});
     }
     // part_of and reports_to must stay acyclic together with what the database holds.
     add_problems(batch, tx, R"(
@@ -317,7 +401,7 @@ struct MergeSpec {
     std::string table;
     std::vector<std::pair<std::string, std::string>> keys;  ///< column, SQL over `s`
     std::vector<Column> columns;
-    std::string filter = "true";
+    std::string filter = "true";  ///< over `s`; {level} stands for the level being merged
 };
 
 /// Each way a reference may name its target, tried in order: the id of the
@@ -380,7 +464,7 @@ std::vector<MergeSpec> merge_specs()
           text("description"),
           text("note"),
           source_column()},
-         "s.level = $3"},
+         "coalesce(s.level, (SELECT x.level::text FROM issue_area x WHERE x.code = s.code)) = {level}"},
         {"mechanisms",
          "mechanism",
          {{"slug", "s.slug"}},
@@ -454,19 +538,157 @@ std::string merge_sql(const MergeSpec& m)
           FROM merged)",
                        fmt::arg("key_exprs", key_exprs), fmt::arg("picks", picks),
                        fmt::arg("stage", stage_table(m.type)), fmt::arg("table", m.table), fmt::arg("join", join),
-                       fmt::arg("filter", m.filter), fmt::arg("keys", keys), fmt::arg("cols", cols),
+                       fmt::arg("filter", fmt::format(m.filter, fmt::arg("level", "$3")) + " AND s.op = 'upsert'"), fmt::arg("keys", keys), fmt::arg("cols", cols),
                        fmt::arg("sets", sets), fmt::arg("old_vals", old_vals), fmt::arg("new_vals", new_vals));
 }
 
-void merge(db::Transaction& tx, const Batch& batch, const Options& options, std::map<std::string, Counts>& counts)
+/// The target a reference field names, as in `references` ("source" for sources).
+std::string target_of(const std::string& type, const std::string& field)
+{
+    for (const auto& ref : references)
+        if (ref.type == type && ref.field == field)
+            return ref.target;
+    return "source";
+}
+
+/// SQL for the canonical key of the record a resolved reference names.
+std::string canonical(const std::string& type, const Field& f)
+{
+    std::string v = "s.\"" + f.name + "\"";
+    if (f.check != Check::reference)
+        return v;
+    std::string ref = "s.\"" + f.name + "_ref\"";
+    std::string target = target_of(type, f.name);
+    std::string lookup = target == "mechanism"           ? "slug FROM mechanism"
+                         : target.rfind("area", 0) == 0  ? "code FROM issue_area"
+                         : target == "region"            ? "code FROM region"
+                         : target == "stakeholder group" ? "code FROM stakeholder_group"
+                                                         : "key FROM source";
+    if (f.name == "source" && type != "sources")
+        return fmt::format("coalesce((SELECT {} WHERE id = {}), {}, (SELECT key FROM source WHERE id = (SELECT id "
+                           "FROM default_source)))",
+                           lookup, ref, v);
+    return fmt::format("coalesce((SELECT {} WHERE id = {}), {})", lookup, ref, v);
+}
+
+/// One row per staged record of `spec` (at level $1 for areas): the accepted
+/// record it meets (as JSON in the import format's terms, with its version)
+/// and what it gives (its key and the fields present, references canonical).
+std::string diff_sql(const MergeSpec& spec)
+{
+    const RecordType& type = *find_type(spec.type);
+    std::string pairs, keys, join;
+    for (const auto& f : type.fields)
+        pairs += fmt::format("{}'{}', {}", pairs.empty() ? "" : ", ", f.name, canonical(type.name, f));
+    for (const auto& k : type.key)
+        keys += (keys.empty() ? "'" : ", '") + k + "'";
+    for (const auto& [column, expr] : spec.keys)
+        join += fmt::format("{}t.{} = {}", join.empty() ? "" : " AND ", column, expr);
+    std::string record_join = spec.table == "map_info" ? "r.key = t.key" : "r.id = t.id";
+    // A new record that names no source gets the import's default source (--source).
+    std::string default_source = type.index("source") && spec.type != "sources"
+                                     ? " OR (e.key = 'source' AND t.id IS NULL AND e.value <> 'null')"
+                                     : "";
+    return fmt::format(R"(
+        SELECT s.file, s.loc, s.op, r.version::text AS version,
+               (to_jsonb(r) - 'id' - 'version')::text AS before,
+               (SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(jsonb_build_object({pairs})) e
+                 WHERE e.key = ANY (s.present) OR e.key IN ({keys}){default_source})::text AS after
+          FROM {stage} s LEFT JOIN {table} t ON {join} LEFT JOIN record_{type} r ON {record_join}
+         WHERE {filter}
+         ORDER BY s.ord)",
+                       fmt::arg("pairs", pairs), fmt::arg("keys", keys), fmt::arg("stage", stage_table(spec.type)),
+                       fmt::arg("table", spec.table), fmt::arg("join", join), fmt::arg("type", spec.type),
+                       fmt::arg("record_join", record_join), fmt::arg("default_source", default_source),
+                       fmt::arg("filter", fmt::format(spec.filter, fmt::arg("level", "$1"))));
+}
+
+db::Value text_of(const nlohmann::json& j, const std::string& k)
+{
+    if (!j.is_object() || !j.contains(k) || j[k].is_null())
+        return std::nullopt;
+    return j[k].get<std::string>();
+}
+
+void collect_changes(db::Transaction& tx, const MergeSpec& spec, const db::Params& params, const RecordType& type,
+                     std::vector<RecordChange>& out)
+{
+    auto r = tx.exec(diff_sql(spec), params);
+    for (std::size_t i = 0; i < r.size(); ++i) {
+        RecordChange c;
+        c.type = type.name;
+        c.location = Batch::where(r.text(i, "file"), r.text(i, "loc"));
+        auto after = nlohmann::json::parse(r.at(i, "after").value_or("{}"));
+        auto before = r.at(i, "before") ? nlohmann::json::parse(*r.at(i, "before")) : nlohmann::json();
+        for (const auto& k : type.key)
+            c.key += (c.key.empty() ? "" : " ") + text_of(after, k).value_or("");
+        if (const auto& v = r.at(i, "version"))
+            c.base_version = std::stoi(*v);
+        c.after = after.dump();
+        if (!before.is_null())
+            c.before = before.dump();
+        if (r.text(i, "op") == "delete") {
+            c.op = "delete";
+            for (const auto& f : type.fields)
+                if (auto b = text_of(before, f.name))
+                    c.fields.push_back({f.name, b, std::nullopt});
+        } else if (before.is_null()) {
+            c.op = "insert";
+            for (const auto& f : type.fields)
+                if (auto a = text_of(after, f.name))
+                    c.fields.push_back({f.name, std::nullopt, a});
+        } else {
+            for (const auto& f : type.fields) {
+                if (!after.contains(f.name))
+                    continue;
+                auto a = text_of(after, f.name), b = text_of(before, f.name);
+                if (a != b)
+                    c.fields.push_back({f.name, b, a});
+            }
+            c.op = c.fields.empty() ? "unchanged" : "update";
+        }
+        out.push_back(std::move(c));
+    }
+}
+
+std::string key_join(const MergeSpec& m)
+{
+    std::string join;
+    for (const auto& [column, expr] : m.keys)
+        join += fmt::format("{}t.{} = {}", join.empty() ? "" : " AND ", column, expr);
+    return join;
+}
+
+/// Removals that name nothing the map holds.
+std::string missing_removals_sql(const MergeSpec& m)
+{
+    const RecordType& type = *find_type(m.type);
+    std::string names;
+    for (const auto& k : type.key)
+        names += (names.empty() ? "" : " || ' ' || ") + ("coalesce(s.\"" + k + "\", '')");
+    return fmt::format("SELECT s.file, s.loc, '{0}' AS field, 'no {1} ''' || {2} || ''' to remove' AS message "
+                       "FROM {3} s WHERE s.op = 'delete' AND NOT EXISTS (SELECT 1 FROM {4} t WHERE {5}) ORDER BY s.ord",
+                       type.key.front(), type.singular, names, stage_table(m.type), m.table, key_join(m));
+}
+
+std::string delete_sql(const MergeSpec& m)
+{
+    return fmt::format("WITH gone AS (DELETE FROM {} t USING {} s WHERE s.op = 'delete' AND {} RETURNING 1) "
+                       "SELECT count(*) AS n FROM gone",
+                       m.table, stage_table(m.type), key_join(m));
+}
+
+void merge(db::Transaction& tx, Batch& batch, const Options& options, Report& report)
 {
     db::Params params{options.contributor, options.status};
     for (const auto& spec : merge_specs()) {
-        auto it = batch.rows.find(spec.type);
-        std::size_t staged = it == batch.rows.end() ? 0 : it->second.size();
-        Counts& c = counts[spec.type];
+        const RecordType& type = *find_type(spec.type);
+        std::size_t staged =
+            std::stoul(tx.exec(fmt::format("SELECT count(*) AS n FROM {}", stage_table(spec.type))).text(0, "n"));
+        Counts& c = report.counts[spec.type];
         if (spec.type == "areas") {
             // Once the sources are in, the source for rows that name none.
+            tx.exec("DROP TABLE IF EXISTS pg_temp.default_source");
             tx.exec("CREATE TEMP TABLE default_source ON COMMIT DROP AS SELECT id FROM source WHERE false");
             if (options.default_source)
                 tx.exec("INSERT INTO default_source SELECT coalesce((SELECT id FROM source WHERE key = $1), "
@@ -475,28 +697,32 @@ void merge(db::Transaction& tx, const Batch& batch, const Options& options, std:
         }
         if (staged == 0)
             continue;
-        if (spec.type != "sources" && find_type(spec.type)->index("source"))
+        if (spec.type != "sources" && type.index("source"))
             resolve(tx, spec.type, "source", "source");
         for (const auto& ref : references)
             if (ref.type == spec.type && std::string(ref.field) != "parent")
                 resolve(tx, spec.type, ref.field, ref.target);
-        auto run = [&](const db::Params& p) {
+        auto run = [&](const db::Params& p, const db::Params& level) {
+            if (options.collect_changes)
+                collect_changes(tx, spec, level, type, report.changes);
             auto r = tx.exec(merge_sql(spec), p);
             c.inserted += std::stoul(r.text(0, "inserted"));
             c.updated += std::stoul(r.text(0, "updated"));
         };
+        add_problems(batch, tx, missing_removals_sql(spec));
+        c.removed += std::stoul(tx.exec(delete_sql(spec)).text(0, "n"));
         if (spec.type == "areas") {
             // Level by level, so that a parent exists (and resolves) before its children.
             for (const char* level : {"cluster", "area", "issue"}) {
                 resolve(tx, "areas", "parent", "area code");
                 db::Params p = params;
                 p.push_back(std::string(level));
-                run(p);
+                run(p, {std::string(level)});
             }
         } else {
-            run(params);
+            run(params, {});
         }
-        c.unchanged = staged - c.inserted - c.updated;
+        c.unchanged = staged - c.inserted - c.updated - c.removed;
     }
 }
 
@@ -509,6 +735,49 @@ std::vector<std::string> record_type_names()
         names.push_back(t.name);
     return names;
 }
+
+namespace {
+
+/// Every write to the map (an import, a proposal, an accept) takes this lock
+/// first: duplicate checks and version checks then see each other's results.
+const char* const write_lock = "7412093318274003";
+
+std::string begin_writing(db::Transaction& tx, const std::string& contributor)
+{
+    tx.exec("SELECT set_config('govmap.actor', $1, true)", {contributor});
+    tx.exec("SELECT pg_advisory_xact_lock($1::bigint)", {std::string(write_lock)});
+    return tx.exec("SELECT actor() AS who").text(0, "who");
+}
+
+void store_proposal(db::Transaction& tx, Report& report, const Options& options)
+{
+    std::vector<const RecordChange*> real;
+    for (const auto& c : report.changes)
+        if (c.op != "unchanged")
+            real.push_back(&c);
+    if (real.empty())
+        return;
+    std::string allowed = "{";
+    for (const auto& s : options.allow_duplicates)
+        allowed += (allowed.size() > 1 ? "," : "") + s;
+    std::string summary = options.summary;
+    if (summary.empty())
+        summary = text::count_of(static_cast<long>(real.size()), "change", "changes") + " from " +
+                  real.front()->location.substr(0, real.front()->location.find(':'));
+    auto r = tx.exec("INSERT INTO proposal (summary, allow_duplicates) VALUES ($1, $2::text[]) RETURNING id",
+                     {text::utf8_shorten(summary, 2000), allowed + "}"});
+    report.proposal = std::stol(r.text(0, "id"));
+    auto writer = tx.copy_in(
+        "proposal_record", {"proposal_id", "seq", "type", "op", "location", "fields", "before", "base_version"});
+    int seq = 0;
+    for (const auto* c : real)
+        writer.write({std::to_string(*report.proposal), std::to_string(++seq), c->type, c->op, c->location, c->after,
+                      c->before,
+                      c->base_version ? db::Value(std::to_string(*c->base_version)) : db::Value(std::nullopt)});
+    writer.finish();
+}
+
+}  // namespace
 
 Report import(db::Connection& conn, const std::vector<InputFile>& files, const Options& options)
 {
@@ -526,25 +795,66 @@ Report import(db::Connection& conn, const std::vector<InputFile>& files, const O
     Report report;
     report.rows = batch.records;
     report.dry_run = options.dry_run;
+    bool propose = options.status == "proposed";
     // Checks against the database run even when the files already have
     // problems, so that one run reports every problem.
     auto tx = conn.begin();
+    Options o = options;
+    o.contributor = begin_writing(tx, options.contributor);
+    o.collect_changes = options.collect_changes || options.dry_run || propose;
     say(fmt::format("staging {} records", batch.records));
-    stage(tx, batch);
+    stage(tx, batch, options.remove);
     say("checking references and cycles");
-    check_in_database(batch, tx, options);
-    if (!batch.problems.empty()) {
+    check_in_database(batch, tx, o);
+    auto refuse = [&] {
         tx.abort();
         report.problems = std::move(batch.problems);
+        report.changes.clear();
         return report;
-    }
+    };
+    if (!batch.problems.empty())
+        return refuse();
     say("merging");
-    merge(tx, batch, options, report.counts);
+    if (propose) {
+        // Merged only to compare with the map (and to resolve what the files
+        // add), then undone: a proposal never touches accepted data.
+        tx.exec("SAVEPOINT compare");
+        merge(tx, batch, o, report);
+        tx.exec("ROLLBACK TO SAVEPOINT compare");
+        if (!batch.problems.empty())
+            return refuse();
+        store_proposal(tx, report, o);
+    } else {
+        merge(tx, batch, o, report);
+        if (!batch.problems.empty())
+            return refuse();
+    }
     if (options.dry_run)
         tx.abort();
     else
         tx.commit();
     return report;
 }
+
+Report apply_proposal(db::Transaction& tx, long proposal, const Options& options)
+{
+    Batch batch;
+    Report report;
+    stage_proposal(tx, proposal);
+    Options o = options;
+    o.applying_proposal = proposal;
+    if (o.check_references) {
+        check_in_database(batch, tx, o);
+        if (!batch.problems.empty()) {
+            report.problems = std::move(batch.problems);
+            return report;
+        }
+    }
+    merge(tx, batch, o, report);
+    report.problems = std::move(batch.problems);
+    return report;
+}
+
+long write_lock_key() { return std::stol(write_lock); }
 
 }  // namespace govmap::importer

@@ -45,8 +45,11 @@ void accept(Batch& batch, const RecordType& type, const std::string& file, const
         row.present.push_back(columns.count(f.name) > 0);
         auto it = given.find(f.name);
         std::string value = it == given.end() ? std::string{} : trim(it->second);
+        bool is_key = std::find(type.key.begin(), type.key.end(), f.name) != type.key.end();
         if (value.empty()) {
-            if (f.required && columns.count(f.name))
+            // A required field may be left out of a row that changes an existing
+            // record (checked against the map later), but never given empty.
+            if (f.required && (columns.count(f.name) || is_key))
                 batch.problem(file, loc, f.name, "missing required field");
             row.values.emplace_back();
             continue;
@@ -389,9 +392,9 @@ void read_csv(Batch& batch, const InputFile& in)
     }
     std::vector<std::string> required;
     if (type) {
-        for (const auto& f : type->fields)
-            if (f.required)
-                required.push_back(f.name);
+        // Only the key: a row that changes an existing record names just the
+        // columns it changes; what a new record lacks is checked against the map.
+        required = type->key;
     } else {
         required = {"area", "mechanism"};
     }
