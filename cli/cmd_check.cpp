@@ -23,7 +23,7 @@ void add_check_command(CLI::App& app, Context& ctx)
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
             auto conn = ctx.connect();
-            auto tx = conn.begin(db::Isolation::snapshot);
+            auto tx = ctx.open_map(conn, include_proposed);
             auto missing = queries::missing_data(tx, include_proposed);
             long mechanisms = queries::checked_mechanisms(tx, include_proposed);
             auto f = format == "json"  ? output::CheckFormat::json

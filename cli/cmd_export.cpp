@@ -1,5 +1,6 @@
 // govmap export: the map (or part of it) for Gephi, Cytoscape, yEd, Graphviz, the web and Kumu.
 #include "cli/commands.hpp"
+#include "analysis/gaps.hpp"
 #include "output/export.hpp"
 
 #include <CLI/CLI.hpp>
@@ -7,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <sstream>
 
@@ -117,7 +119,18 @@ void add_export_command(CLI::App& app, Context& ctx)
                                      : format == "cytoscape" ? output::ExportFormat::cytoscape
                                                              : output::ExportFormat::csv;
             auto conn = ctx.connect();
+            auto tx = ctx.open_map(conn, include_proposed, true);
             output::ExportCounts counts;
+            std::optional<analysis::GapReport> report;
+            auto run = [&](std::ostream& main_out, std::ostream* edges_out) {
+                if (o.with_gaps) {
+                    analysis::GapOptions g = o.gaps;
+                    g.include_proposed = o.filter.include_proposed;
+                    g.as_of = o.filter.as_of;
+                    report = analysis::analyse(tx, g);
+                }
+                return output::export_graph(tx, o, report ? &*report : nullptr, f, main_out, edges_out);
+            };
             try {
                 if (f == output::ExportFormat::csv) {
                     if (out == "-")
@@ -126,16 +139,16 @@ void add_export_command(CLI::App& app, Context& ctx)
                     std::filesystem::create_directories(out);
                     AtomicFile nodes(std::filesystem::path(out) / "nodes.csv");
                     AtomicFile edges(std::filesystem::path(out) / "edges.csv");
-                    counts = output::export_graph(conn, o, f, nodes.stream(), &edges.stream());
+                    counts = run(nodes.stream(), &edges.stream());
                     nodes.commit();
                     edges.commit();
                 } else if (out == "-") {
                     std::ios::sync_with_stdio(false);
-                    counts = output::export_graph(conn, o, f, std::cout);
+                    counts = run(std::cout, nullptr);
                     std::cout.flush();
                 } else {
                     AtomicFile file(out);
-                    counts = output::export_graph(conn, o, f, file.stream());
+                    counts = run(file.stream(), nullptr);
                     file.commit();
                 }
             } catch (const std::invalid_argument& e) {

@@ -82,7 +82,8 @@ void add_gaps_command(CLI::App& app, Context& ctx)
             auto conn = ctx.connect();
             analysis::GapReport report;
             try {
-                report = analysis::analyse(conn, o);
+                auto tx = ctx.open_map(conn, o.include_proposed);
+                report = analysis::analyse(tx, o);
             } catch (const std::invalid_argument& e) {
                 throw Failure(exit_usage, e.what());
             }

@@ -1,4 +1,5 @@
 // govmap import FILE... and govmap seed: the importer from the command line.
+#include "cli/changes.hpp"
 #include "cli/commands.hpp"
 #include "importer/importer.hpp"
 #include "seed/bundled.hpp"
@@ -7,9 +8,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 
@@ -31,16 +32,7 @@ struct ImportFlags {
     std::vector<std::string> allow_duplicates;
 };
 
-std::string login_name()
-{
-    if (const char* u = std::getenv("USER"); u && *u)
-        return u;
-    if (struct passwd* pw = getpwuid(getuid()))
-        return pw->pw_name;
-    return "unknown";
-}
-
-void report(const Context& ctx, const importer::Report& r, const std::string& format)
+void report(const Context& ctx, const importer::Report& r, const std::string& format, bool proposed = false)
 {
     if (format == "json") {
         nlohmann::json out;
@@ -50,6 +42,8 @@ void report(const Context& ctx, const importer::Report& r, const std::string& fo
         out["counts"] = nlohmann::json::object();
         for (const auto& [type, c] : r.counts)
             out["counts"][type] = {{"inserted", c.inserted}, {"updated", c.updated}, {"unchanged", c.unchanged}};
+        out["changes"] = changes_json(r.changes);
+        out["proposal"] = r.proposal ? nlohmann::json(*r.proposal) : nlohmann::json();
         out["problems"] = nlohmann::json::array();
         for (const auto& p : r.problems)
             out["problems"].push_back({{"where", p.where}, {"message", p.message}});
@@ -61,7 +55,25 @@ void report(const Context& ctx, const importer::Report& r, const std::string& fo
     if (!r.problems.empty())
         throw Failure(exit_invalid_input, text::count_of(static_cast<long>(r.problems.size()), "problem", "problems") +
                                               " found; nothing was imported");
-    if (format == "json" || ctx.quiet)
+    if (format == "json")
+        return;
+    if (!r.changes.empty() && !ctx.quiet)
+        fmt::print("{}", render_changes(r.changes));
+    if (proposed) {
+        if (r.proposal)
+            fmt::print("proposal {}{}: {}; nothing changes in the map until a reviewer accepts it "
+                       "(govmap review show {})\n",
+                       *r.proposal, r.dry_run ? " (dry run: not stored)" : "",
+                       text::count_of(static_cast<long>(std::count_if(
+                                          r.changes.begin(), r.changes.end(),
+                                          [](const importer::RecordChange& c) { return c.op != "unchanged"; })),
+                                      "change", "changes"),
+                       *r.proposal);
+        else
+            fmt::print("nothing to propose: the map already says all of this\n");
+        return;
+    }
+    if (ctx.quiet)
         return;
     Counts total;
     for (const auto& type : importer::record_type_names()) {
@@ -69,7 +81,8 @@ void report(const Context& ctx, const importer::Report& r, const std::string& fo
         if (it == r.counts.end())
             continue;
         const auto& c = it->second;
-        fmt::print("{:<16} {:>8} inserted {:>8} updated {:>8} unchanged\n", type, c.inserted, c.updated, c.unchanged);
+        fmt::print("{:<16} {:>8} inserted {:>8} updated {:>8} unchanged{}\n", type, c.inserted, c.updated, c.unchanged,
+                   c.removed ? fmt::format(" {:>8} removed", c.removed) : std::string());
         total.inserted += c.inserted;
         total.updated += c.updated;
         total.unchanged += c.unchanged;
@@ -83,7 +96,9 @@ void add_common(CLI::App* cmd, ImportFlags& f)
     cmd->add_flag("--dry-run", f.dry_run, "Validate and report what would change; write nothing");
     cmd->add_option("--as", f.contributor, "Contributor recorded on inserted and changed rows (default: your login)")
         ->type_name("NAME");
-    cmd->add_option("--status", f.status, "Review status of inserted and changed rows")
+    cmd->add_option("--status", f.status,
+                    "accepted: change the map (a reviewer); proposed: store a proposal for review and leave the map "
+                    "as it is")
         ->check(CLI::IsMember({"proposed", "accepted"}))
         ->capture_default_str();
 }
@@ -166,7 +181,7 @@ void add_import_commands(CLI::App& app, Context& ctx)
             auto result = importer::import(conn, files, options);
             if (options.progress)
                 fmt::print(stderr, "\r\033[K");
-            report(ctx, result, summary);
+            report(ctx, result, summary, imp.status == "proposed");
         };
     });
 

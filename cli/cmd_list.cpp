@@ -11,10 +11,12 @@ namespace govmap::cli {
 void add_list_commands(CLI::App& app, Context& ctx)
 {
     static std::string what, area, format = "table";
+    static bool list_proposed = false, show_proposed = false;
     auto* list = app.add_subcommand("list", "List areas, mechanisms or sources");
     list->add_option("what", what, "areas, mechanisms or sources")
         ->required()
         ->check(CLI::IsMember({"areas", "mechanisms", "sources"}));
+    list->add_flag("--include-proposed", list_proposed, "The map as if every open proposal were accepted");
     list->add_option("--area", area, "Only this taxonomy node and what lies under it")->type_name("CODE");
     list->add_option("--format", format, "Output format")
         ->check(CLI::IsMember({"table", "json", "csv"}))
@@ -22,7 +24,7 @@ void add_list_commands(CLI::App& app, Context& ctx)
     list->callback([&ctx] {
         ctx.action = [&ctx] {
             auto conn = ctx.connect();
-            auto tx = conn.begin(db::Isolation::snapshot);
+            auto tx = ctx.open_map(conn, list_proposed);
             auto listing = what == "areas"        ? queries::Listing::areas
                            : what == "mechanisms" ? queries::Listing::mechanisms
                                                   : queries::Listing::sources;
@@ -48,13 +50,14 @@ void add_list_commands(CLI::App& app, Context& ctx)
     static std::string key, show_format = "text";
     auto* cmd = app.add_subcommand("show", "Show one mechanism: attributes, areas, relations both ways, sources");
     cmd->add_option("mechanism", key, "Slug, acronym or name")->required();
+    cmd->add_flag("--include-proposed", show_proposed, "The mechanism as if every open proposal were accepted");
     cmd->add_option("--format", show_format, "Output format")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
             auto conn = ctx.connect();
-            auto tx = conn.begin(db::Isolation::snapshot);
+            auto tx = ctx.open_map(conn, show_proposed);
             auto detail = queries::find_mechanism(tx, key);
             if (!detail)
                 throw Failure(exit_invalid_input, "no mechanism '" + key + "' (see `govmap list mechanisms`)");

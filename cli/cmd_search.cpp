@@ -30,7 +30,7 @@ void add_search_command(CLI::App& app, Context& ctx)
             if (!text::valid_utf8(text))
                 throw Failure(exit_usage, "search: the text is not valid UTF-8");
             auto conn = ctx.connect();
-            auto tx = conn.begin(db::Isolation::snapshot);
+            auto tx = ctx.open_map(conn, include_proposed);
             auto r = queries::search_mechanisms(tx, text, limit, min_score, include_proposed);
             if (r.empty() && format == "table") {
                 ctx.info("no mechanism like '{}'", text);

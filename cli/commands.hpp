@@ -15,5 +15,7 @@ void add_gaps_command(CLI::App& app, Context& ctx);
 void add_export_command(CLI::App& app, Context& ctx);
 void add_check_command(CLI::App& app, Context& ctx);
 void add_search_command(CLI::App& app, Context& ctx);
+void add_review_commands(CLI::App& app, Context& ctx);
+void add_edit_commands(CLI::App& app, Context& ctx);
 
 }  // namespace govmap::cli

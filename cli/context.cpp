@@ -1,11 +1,16 @@
 #include "cli/context.hpp"
 #include "text/text.hpp"
 
+#include "review/review.hpp"
 #include "schema/embedded.hpp"
 #include "schema/migrate.hpp"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <ctime>
 
 namespace govmap::cli {
@@ -31,6 +36,31 @@ std::optional<int> parse_as_of(const std::string& value)
         throw Failure(exit_usage,
                       fmt::format("--as-of: '{}' is not a year from 1800 to {}, 'today' or 'all'", value, this_year));
     return year;
+}
+
+db::Transaction Context::open_map(db::Connection& conn, bool include_proposed, bool writable) const
+{
+    std::vector<std::string> warnings;
+    try {
+        auto tx = review::open_map(conn, include_proposed, &warnings, writable);
+        for (const auto& w : warnings)
+            info("{}", w);
+        return tx;
+    } catch (const db::Error& e) {
+        if (e.sqlstate() == "42501")
+            throw Failure(exit_not_permitted, "--include-proposed reads open proposals, which needs the contributor "
+                                              "role (" + std::string(e.what()) + ")");
+        throw;
+    }
+}
+
+std::string login_name()
+{
+    if (const char* u = std::getenv("USER"); u && *u)
+        return u;
+    if (struct passwd* pw = getpwuid(getuid()))
+        return pw->pw_name;
+    return "unknown";
 }
 
 db::Connection Context::connect(bool require_current_schema) const

@@ -21,7 +21,11 @@ enum Exit : int {
     exit_invalid_input = 3,  ///< input files or values rejected
     exit_conflict = 4,       ///< the database disagrees (schema newer than govmap, edited migration, ...)
     exit_incomplete = 5,     ///< govmap check: the map lacks required data
+    exit_not_permitted = 6,  ///< the database role may not do this (contributor, reviewer, admin)
 };
+
+/// The OS user running govmap: the actor recorded on a single-user database.
+std::string login_name();
 
 /// An error that ends the command with a given exit code and message.
 class Failure : public std::runtime_error {
@@ -50,6 +54,10 @@ struct Context {
     /// started and migrated on demand; another server must already be
     /// migrated when `require_current_schema` is set.
     db::Connection connect(bool require_current_schema = true) const;
+
+    /// A read transaction on the accepted map, or on the map as if every open
+    /// proposal were accepted (--include-proposed); says which proposals do not apply.
+    db::Transaction open_map(db::Connection& conn, bool include_proposed, bool writable = false) const;
 
     template <typename... Args>
     void info(fmt::format_string<Args...> f, Args&&... args) const

@@ -1,6 +1,7 @@
 // govmap: a mapping database of Internet-governance mechanisms.
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
+#include "review/review.hpp"
 #include "schema/embedded.hpp"
 #include "schema/migrate.hpp"
 
@@ -17,9 +18,11 @@ const char* const exit_codes_help = R"(Exit codes:
   1  runtime or database error
   2  usage error (bad command line)
   3  invalid input (rejected file or value; nothing was written)
-  4  conflict (the database's schema is newer than this govmap, or an applied
-     migration was edited)
+  4  conflict (the database's schema is newer than this govmap, an applied
+     migration was edited, or a proposal is no longer open or out of date)
   5  incomplete (govmap check: the map lacks required data)
+  6  not permitted (the database role may not do this: a contributor
+     accepting a proposal, a reader proposing, ...)
 
 Database: --db URI, else GOVMAP_DB, else the standard libpq variables (PGHOST,
 PGDATABASE, PGSERVICE, ...) when any is set, else govmap's embedded cluster
@@ -55,6 +58,8 @@ int run(int argc, char** argv)
     cli::add_export_command(app, ctx);
     cli::add_check_command(app, ctx);
     cli::add_search_command(app, ctx);
+    cli::add_edit_commands(app, ctx);
+    cli::add_review_commands(app, ctx);
 
     try {
         app.parse(argc, argv);
@@ -73,9 +78,21 @@ int run(int argc, char** argv)
     } catch (const schema::SchemaConflict& e) {
         std::fprintf(stderr, "govmap: %s\n", e.what());
         return cli::exit_conflict;
+    } catch (const review::Conflict& e) {
+        std::fprintf(stderr, "govmap: %s\n", e.what());
+        return cli::exit_conflict;
+    } catch (const review::Invalid& e) {
+        for (const auto& p : e.problems)
+            std::fprintf(stderr, "%s: %s\n", p.where.c_str(), p.message.c_str());
+        std::fprintf(stderr, "govmap: %s\n", e.what());
+        return cli::exit_invalid_input;
+    } catch (const review::NotPermitted& e) {
+        std::fprintf(stderr, "govmap: %s\n", e.what());
+        return cli::exit_not_permitted;
     } catch (const db::Error& e) {
         std::fprintf(stderr, "govmap: %s\n", e.what());
-        return cli::exit_failure;
+        // insufficient_privilege: the role may not do this (docs/contributing-data.md).
+        return e.sqlstate() == "42501" ? cli::exit_not_permitted : cli::exit_failure;
     } catch (const embedded::Error& e) {
         std::fprintf(stderr, "govmap: %s\n", e.what());
         return cli::exit_failure;

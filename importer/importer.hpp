@@ -102,6 +102,9 @@ Report import(db::Connection& conn, const std::vector<InputFile>& files, const O
 /// then aborts. Takes no lock and changes no proposal: see review/.
 Report apply_proposal(db::Transaction& tx, long proposal, const Options& options);
 
+/// The table a record type is merged into ("mechanisms" -> "mechanism").
+std::string table_of(const std::string& type);
+
 /// The advisory lock every writer of the map holds (imports, proposals, reviews).
 long write_lock_key();
 

@@ -229,6 +229,8 @@ const Reference references[] = {
     {"assessments", "mechanism", "mechanism"},
 };
 
+bool has_default(const std::string& type, const std::string& field);
+
 /// SQL over a staged row `s` that is true when it names a record the map holds.
 const std::pair<const char*, const char*> existing_record[] = {
     {"sources", "EXISTS (SELECT 1 FROM source x WHERE x.key = s.key)"},
@@ -290,13 +292,15 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
     for (const auto& [type_name, exists] : existing_record) {
         const RecordType& type = *find_type(type_name);
         for (const auto& f : type.fields) {
-            if (!f.required || std::find(type.key.begin(), type.key.end(), f.name) != type.key.end())
+            if (!f.required || std::find(type.key.begin(), type.key.end(), f.name) != type.key.end() ||
+                has_default(type.name, f.name))
                 continue;
             std::string extra = type.name == "sources" ? " AND s.url IS NULL AND NOT s.derived" : "";
             add_problems(batch, tx,
                          fmt::format("SELECT file, loc, $1::text AS field, "
                                      "'missing: required for a new ' || $2 AS message "
-                                     "FROM {0} s WHERE s.op = 'upsert' AND s.{1} IS NULL{2} AND NOT {3} ORDER BY ord",
+                                     "FROM {0} s WHERE s.op = 'upsert' AND s.{1} IS NULL AND NOT $1 = ANY (s.present){2} "
+                                     "AND NOT {3} ORDER BY ord",
                                      stage_table(type.name), tx.quote_name(f.name), extra, exists),
                          {f.name, type.singular});
         }
@@ -502,6 +506,17 @@ std::vector<MergeSpec> merge_specs()
     };
 }
 
+/// Whether a new record may leave `field` out (the merge fills it in).
+bool has_default(const std::string& type, const std::string& field)
+{
+    for (const auto& spec : merge_specs())
+        if (spec.type == type)
+            for (const auto& c : spec.columns)
+                if (c.field == field && !c.fallback.empty() && c.fallback.rfind("s.", 0) != 0)
+                    return true;
+    return false;
+}
+
 /// INSERT ... ON CONFLICT DO UPDATE that touches only rows whose data changed.
 std::string merge_sql(const MergeSpec& m)
 {
@@ -574,7 +589,7 @@ std::string canonical(const std::string& type, const Field& f)
 /// One row per staged record of `spec` (at level $1 for areas): the accepted
 /// record it meets (as JSON in the import format's terms, with its version)
 /// and what it gives (its key and the fields present, references canonical).
-std::string diff_sql(const MergeSpec& spec)
+std::string diff_sql(const MergeSpec& spec, bool removals)
 {
     const RecordType& type = *find_type(spec.type);
     std::string pairs, keys, join;
@@ -600,7 +615,9 @@ std::string diff_sql(const MergeSpec& spec)
                        fmt::arg("pairs", pairs), fmt::arg("keys", keys), fmt::arg("stage", stage_table(spec.type)),
                        fmt::arg("table", spec.table), fmt::arg("join", join), fmt::arg("type", spec.type),
                        fmt::arg("record_join", record_join), fmt::arg("default_source", default_source),
-                       fmt::arg("filter", fmt::format(spec.filter, fmt::arg("level", "$1"))));
+                       fmt::arg("filter", removals ? std::string("s.op = 'delete'")
+                                                   : fmt::format(spec.filter, fmt::arg("level", "$1")) +
+                                                         " AND s.op = 'upsert'"));
 }
 
 db::Value text_of(const nlohmann::json& j, const std::string& k)
@@ -611,9 +628,9 @@ db::Value text_of(const nlohmann::json& j, const std::string& k)
 }
 
 void collect_changes(db::Transaction& tx, const MergeSpec& spec, const db::Params& params, const RecordType& type,
-                     std::vector<RecordChange>& out)
+                     std::vector<RecordChange>& out, bool removals = false)
 {
-    auto r = tx.exec(diff_sql(spec), params);
+    auto r = tx.exec(diff_sql(spec, removals), params);
     for (std::size_t i = 0; i < r.size(); ++i) {
         RecordChange c;
         c.type = type.name;
@@ -678,13 +695,28 @@ std::string delete_sql(const MergeSpec& m)
                        m.table, stage_table(m.type), key_join(m));
 }
 
+/// Rows and removals staged, by record type, in one statement.
+std::map<std::string, std::pair<std::size_t, std::size_t>> staged_counts(db::Transaction& tx)
+{
+    std::string sql;
+    for (const auto& type : record_types())
+        sql += fmt::format("{}SELECT '{}' AS type, count(*) AS n, count(*) FILTER (WHERE op = 'delete') AS removals "
+                           "FROM {}",
+                           sql.empty() ? "" : " UNION ALL ", type.name, stage_table(type.name));
+    std::map<std::string, std::pair<std::size_t, std::size_t>> counts;
+    auto r = tx.exec(sql);
+    for (std::size_t i = 0; i < r.size(); ++i)
+        counts[r.text(i, "type")] = {std::stoul(r.text(i, "n")), std::stoul(r.text(i, "removals"))};
+    return counts;
+}
+
 void merge(db::Transaction& tx, Batch& batch, const Options& options, Report& report)
 {
     db::Params params{options.contributor, options.status};
+    auto counts = staged_counts(tx);
     for (const auto& spec : merge_specs()) {
         const RecordType& type = *find_type(spec.type);
-        std::size_t staged =
-            std::stoul(tx.exec(fmt::format("SELECT count(*) AS n FROM {}", stage_table(spec.type))).text(0, "n"));
+        auto [staged, removals] = counts[spec.type];
         Counts& c = report.counts[spec.type];
         if (spec.type == "areas") {
             // Once the sources are in, the source for rows that name none.
@@ -709,8 +741,12 @@ void merge(db::Transaction& tx, Batch& batch, const Options& options, Report& re
             c.inserted += std::stoul(r.text(0, "inserted"));
             c.updated += std::stoul(r.text(0, "updated"));
         };
-        add_problems(batch, tx, missing_removals_sql(spec));
-        c.removed += std::stoul(tx.exec(delete_sql(spec)).text(0, "n"));
+        if (removals > 0) {
+            if (options.collect_changes)
+                collect_changes(tx, spec, {}, type, report.changes, true);
+            add_problems(batch, tx, missing_removals_sql(spec));
+            c.removed += std::stoul(tx.exec(delete_sql(spec)).text(0, "n"));
+        }
         if (spec.type == "areas") {
             // Level by level, so that a parent exists (and resolves) before its children.
             for (const char* level : {"cluster", "area", "issue"}) {
@@ -767,14 +803,22 @@ void store_proposal(db::Transaction& tx, Report& report, const Options& options)
     auto r = tx.exec("INSERT INTO proposal (summary, allow_duplicates) VALUES ($1, $2::text[]) RETURNING id",
                      {text::utf8_shorten(summary, 2000), allowed + "}"});
     report.proposal = std::stol(r.text(0, "id"));
-    auto writer = tx.copy_in(
-        "proposal_record", {"proposal_id", "seq", "type", "op", "location", "fields", "before", "base_version"});
+    // One INSERT of a JSON array, not COPY: COPY FROM does not work under row-level security.
+    nlohmann::json rows = nlohmann::json::array();
     int seq = 0;
     for (const auto* c : real)
-        writer.write({std::to_string(*report.proposal), std::to_string(++seq), c->type, c->op, c->location, c->after,
-                      c->before,
-                      c->base_version ? db::Value(std::to_string(*c->base_version)) : db::Value(std::nullopt)});
-    writer.finish();
+        rows.push_back({{"seq", ++seq},
+                        {"type", c->type},
+                        {"op", c->op},
+                        {"location", c->location},
+                        {"fields", nlohmann::json::parse(c->after)},
+                        {"before", c->before ? nlohmann::json::parse(*c->before) : nlohmann::json()},
+                        {"base_version", c->base_version ? nlohmann::json(*c->base_version) : nlohmann::json()}});
+    tx.exec("INSERT INTO proposal_record (proposal_id, seq, type, op, location, fields, before, base_version) "
+            "SELECT $1, r.seq, r.type, r.op, r.location, r.fields, r.before, r.base_version "
+            "FROM jsonb_to_recordset($2::jsonb) AS r(seq integer, type text, op text, location text, fields jsonb, "
+            "before jsonb, base_version integer)",
+            {std::to_string(*report.proposal), rows.dump()});
 }
 
 }  // namespace
@@ -856,5 +900,13 @@ Report apply_proposal(db::Transaction& tx, long proposal, const Options& options
 }
 
 long write_lock_key() { return std::stol(write_lock); }
+
+std::string table_of(const std::string& type)
+{
+    for (const auto& spec : merge_specs())
+        if (spec.type == type)
+            return spec.table;
+    return {};
+}
 
 }  // namespace govmap::importer

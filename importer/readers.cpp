@@ -161,8 +161,8 @@ std::optional<std::string> layout_of(const InputFile& in, const std::vector<std:
     std::vector<std::string> fits;
     for (const auto& t : record_types()) {
         bool ok = std::all_of(cols.begin(), cols.end(), [&](const std::string& c) { return t.index(c).has_value(); });
-        for (const auto& f : t.fields)
-            ok = ok && (!f.required || cols.count(f.name));
+        for (const auto& k : t.key)  // a file of changes may give only the key and what changes
+            ok = ok && cols.count(k);
         if (ok)
             fits.push_back(t.name);
     }

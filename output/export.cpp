@@ -145,6 +145,8 @@ std::unique_ptr<Writer> writer_for(ExportFormat format, std::ostream& out, std::
 ExportCounts export_graph(db::Connection& conn, const ExportOptions& options, ExportFormat format, std::ostream& out,
                           std::ostream* edges_out)
 {
+    if (options.filter.include_proposed)
+        throw std::invalid_argument("include_proposed needs the open proposals applied: use review::open_map");
     // Temporary tables hold the selection: a writable snapshot.
     auto tx = conn.begin(db::Isolation::repeatable_read);
     std::optional<analysis::GapReport> gaps;

@@ -3,6 +3,7 @@
 #include "schema/copy_text.hpp"
 #include "schema/settings.hpp"
 
+#include <libpq-fe.h>
 #include <pqxx/pqxx>
 // tablewriter is deprecated in 6.4 but it is the only public way to send raw
 // COPY lines of a width known at run time (stream_to takes only tuples there).
@@ -37,6 +38,9 @@ std::string trimmed(std::string msg)
         throw Error(context + trimmed(e.what()), "40P01");
     } catch (const pqxx::transaction_rollback& e) {
         throw Error(context + trimmed(e.what()), "40000");
+    } catch (const pqxx::insufficient_privilege& e) {
+        // The same 6.4 gap: the subclass may come without its SQLSTATE.
+        throw Error(context + trimmed(e.what()), e.sqlstate().empty() ? "42501" : e.sqlstate());
     } catch (const pqxx::sql_error& e) {
         throw Error(context + trimmed(e.what()), e.sqlstate());
     } catch (const pqxx::in_doubt_error& e) {
@@ -91,6 +95,23 @@ Connection::Connection(const std::string& conninfo)
         throw ConnectionError("cannot connect to " + describe_conninfo(conninfo) + ": " +
                               scrub_password(e.what(), conninfo));
     }
+}
+
+std::string Connection::password_hash(const std::string& user, const std::string& password)
+{
+    // libpq wants a connection object for its error messages only; with the
+    // algorithm named it asks the server nothing, so this one never connects.
+    PGconn* pg = PQconnectStart("host=/nonexistent/govmap-no-server");
+    if (!pg)
+        throw Error("cannot hash the password: out of memory");
+    char* hash = PQencryptPasswordConn(pg, password.c_str(), user.c_str(), "scram-sha-256");
+    std::string message = hash ? std::string() : PQerrorMessage(pg);
+    PQfinish(pg);
+    if (!hash)
+        throw Error("cannot hash the password: " + message);
+    std::string out(hash);
+    PQfreemem(hash);
+    return out;
 }
 
 Connection::~Connection() = default;

@@ -137,6 +137,9 @@ public:
     /// Lets tests prove that a bulk path does not issue a query per row.
     std::uint64_t statements_sent() const;
     std::string server_version() const;
+    /// The SCRAM-SHA-256 verifier of `password` for role `user`, computed here
+    /// by libpq, so that the clear text never reaches the server or its logs.
+    static std::string password_hash(const std::string& user, const std::string& password);
     /// The database this connection ended up on.
     std::string database() const;
 

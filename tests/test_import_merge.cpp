@@ -230,18 +230,27 @@ TEST_CASE("The options --source, --as and --status apply to the rows they should
     auto out = test::run_govmap({"import", dir.write("sources.csv", sources), dir.write("areas.csv", areas)},
                                 {{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}});
     REQUIRE(out.code == 0);
-    out = test::run_govmap({"import", "--source", "https://example.org/two", "--as", "Phil Rushton", "--status",
-                            "proposed",
-                            dir.write("mechanisms.csv", "slug,name,kind,scope,model,source\n"
-                                                        "with-source,A,forum,global,multistakeholder,s1\n"
-                                                        "without-source,B,forum,global,multistakeholder,\n")},
-                           {{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}});
+    auto mechanisms = dir.write("mechanisms.csv", "slug,name,kind,scope,model,source\n"
+                                                  "with-source,A,forum,global,multistakeholder,s1\n"
+                                                  "without-source,B,forum,global,multistakeholder,\n");
+    // Proposed: a proposal by the contributor, the default source on the row that names none, the map untouched.
+    out = test::run_govmap(
+        {"import", "--source", "https://example.org/two", "--as", "Phil Rushton", "--status", "proposed", mechanisms},
+        {{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}});
     INFO(out.all());
+    REQUIRE(out.code == 0);
+    CHECK(test::scalar(conn, "SELECT count(*) FROM mechanism") == "0");
+    CHECK(test::scalar(conn, "SELECT string_agg(p.author || ':' || (r.fields->>'slug') || ':' || (r.fields->>'source'), "
+                             "' ' ORDER BY r.seq) FROM proposal p JOIN proposal_record r ON r.proposal_id = p.id") ==
+          "Phil Rushton:with-source:s1 Phil Rushton:without-source:s2");
+    // Accepted: merged, with the contributor recorded on the rows.
+    out = test::run_govmap({"import", "--source", "https://example.org/two", "--as", "Phil Rushton", mechanisms},
+                           {{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}});
     REQUIRE(out.code == 0);
     CHECK(test::scalar(conn,
                        "SELECT string_agg(m.slug || ':' || s.key || ':' || m.contributed_by || ':' || m.review_status, "
                        "' ' ORDER BY m.slug) FROM mechanism m JOIN source s ON s.id = m.source_id") ==
-          "with-source:s1:Phil Rushton:proposed without-source:s2:Phil Rushton:proposed");
+          "with-source:s1:Phil Rushton:accepted without-source:s2:Phil Rushton:accepted");
     out = test::run_govmap({"import", "--source", "nope",
                             dir.write("relations.csv", "from,kind,to\nwith-source,feeds_into,without-source\n")},
                            {{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}});

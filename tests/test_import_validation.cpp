@@ -69,12 +69,14 @@ TEST_CASE("A missing required field is reported with its file, line and field")
         {"mechanisms.csv:3:name: missing required field"});
 }
 
-TEST_CASE("An unknown column and a missing required column are reported on line 1")
+TEST_CASE("An unknown column is reported on line 1 and a column a new record needs on its line")
 {
     Fixture f;
+    // Without a model column a row may only change an existing mechanism; x is new.
     f.rejected({{"mechanisms.csv", "slug,name,kind,scope,colour\nx,X,forum,global,blue\n"}},
                {"mechanisms.csv:1:colour: unknown column (expected: slug, name,",
-                "mechanisms.csv:1:model: missing required column"});
+                "mechanisms.csv:2:model: missing: required for a new mechanism"});
+    f.rejected({{"mechanisms.csv", "name,kind\nX,forum\n"}}, {"mechanisms.csv:1:slug: missing required column"});
 }
 
 TEST_CASE("A bad enum value is reported with the allowed values")
