@@ -550,7 +550,8 @@ std::string MechanismInfo::display() const
 GapReport analyse(db::Connection& conn, const GapOptions& options)
 {
     if (options.include_proposed)
-        throw std::invalid_argument("include_proposed needs the open proposals applied: analyse(review::open_map(...))");
+        throw std::invalid_argument(
+            "include_proposed needs the open proposals applied: analyse(review::open_map(...))");
     auto tx = conn.begin(db::Isolation::snapshot);
     GapReport r = analyse(tx, options);
     tx.commit();

@@ -31,9 +31,10 @@ void add_flags(CLI::App* cmd, EditFlags& f, bool with_source = true)
         cmd->add_option("--source", f.source, "Source (key or URL) of the record")->type_name("KEY|URL");
     cmd->add_flag("--accept", f.accept, "Accept the proposal at once (a reviewer)");
     cmd->add_flag("--dry-run", f.dry_run, "Show what would be proposed; store nothing");
-    cmd->add_option("--format", f.format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
-    cmd->add_option("--as", f.as, "Who proposes (a single-user database only; default: your login)")
-        ->type_name("NAME");
+    cmd->add_option("--format", f.format, "text or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    cmd->add_option("--as", f.as, "Who proposes (a single-user database only; default: your login)")->type_name("NAME");
 }
 
 /// FIELD=VALUE pairs into a record; throws a usage error naming the bad one.
@@ -175,8 +176,7 @@ void add_edit_commands(CLI::App& app, Context& ctx)
             if (type == "sources" && !record.contains("key"))
                 record["key"] = importer::slugify(record.value("title", record.value("url", std::string())), 60);
             std::string key = record.value(type == "mechanisms" ? "slug" : type == "areas" ? "code" : "key", "");
-            propose(ctx, add_f, type, record,
-                    add_f.summary.empty() ? "add " + add_what + " " + key : add_f.summary);
+            propose(ctx, add_f, type, record, add_f.summary.empty() ? "add " + add_what + " " + key : add_f.summary);
         };
     });
 
@@ -205,13 +205,14 @@ void add_edit_commands(CLI::App& app, Context& ctx)
 
     static EditFlags link_f, unlink_f;
     static std::string link_a, link_kind, link_b, unlink_a, unlink_kind, unlink_b, unlink_reason;
-    auto* link = app.add_subcommand("link", "Propose a link: govmap link A KIND B (KIND: " +
-                                                text::join(link_kinds(), ", ") + ")");
+    auto* link = app.add_subcommand(
+        "link", "Propose a link: govmap link A KIND B (KIND: " + text::join(link_kinds(), ", ") + ")");
     link->add_option("from", link_a, "Mechanism (slug)")->required();
     link->add_option("kind", link_kind, "Kind of link")->required()->check(CLI::IsMember(link_kinds()));
     link->add_option("to", link_b, "Mechanism, area, stakeholder group or region")->required();
-    link->add_option("--set", link_f.sets, "More fields: note=..., strength=secondary, role=observer, "
-                                           "valid_from=YEAR, valid_to=YEAR")
+    link->add_option("--set", link_f.sets,
+                     "More fields: note=..., strength=secondary, role=observer, "
+                     "valid_from=YEAR, valid_to=YEAR")
         ->type_name("FIELD=VALUE");
     link->add_option("--summary", link_f.summary, "Why");
     add_flags(link, link_f);
@@ -258,7 +259,8 @@ void add_edit_commands(CLI::App& app, Context& ctx)
     auto* assess = app.add_subcommand("assess", "Propose an assessment: govmap assess MECHANISM PRINCIPLE SCORE "
                                                 "--evidence ... --source ...");
     assess->add_option("mechanism", assess_mechanism, "Slug")->required();
-    assess->add_option("principle", assess_principle, "One of: " + text::join(vocab::get(vocab::principle).values, ", "))
+    assess
+        ->add_option("principle", assess_principle, "One of: " + text::join(vocab::get(vocab::principle).values, ", "))
         ->required();
     assess->add_option("score", assess_score, "0 (absent) to 3 (fully met)")->required();
     assess->add_option("--evidence", assess_evidence, "What the score rests on")->required();

@@ -1,6 +1,6 @@
 // govmap export: the map (or part of it) for Gephi, Cytoscape, yEd, Graphviz, the web and Kumu.
-#include "cli/commands.hpp"
 #include "analysis/gaps.hpp"
+#include "cli/commands.hpp"
 #include "output/export.hpp"
 
 #include <CLI/CLI.hpp>
@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace govmap::cli {

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <regex>
 #include <iostream>
+#include <regex>
 
 namespace govmap::cli {
 
@@ -158,8 +158,8 @@ void add_review_commands(CLI::App& app, Context& ctx)
                 auto out = proposal_json(d.proposal);
                 out["records"] = nlohmann::json::array();
                 for (const auto& r : d.records) {
-                    nlohmann::json j{{"seq", r.seq},     {"type", r.type}, {"op", r.op},
-                                     {"key", r.key},     {"location", r.location}, {"stale", r.stale()}};
+                    nlohmann::json j{{"seq", r.seq}, {"type", r.type},         {"op", r.op},
+                                     {"key", r.key}, {"location", r.location}, {"stale", r.stale()}};
                     j["base_version"] = r.base_version ? nlohmann::json(*r.base_version) : nlohmann::json();
                     j["current_version"] = r.current_version ? nlohmann::json(*r.current_version) : nlohmann::json();
                     j["fields"] = nlohmann::json::array();
@@ -271,8 +271,12 @@ void add_review_commands(CLI::App& app, Context& ctx)
             if (hist_format == "json") {
                 auto out = nlohmann::json::array();
                 for (const auto& c : changes) {
-                    nlohmann::json j{{"id", c.id},     {"at", c.at},           {"actor", c.actor},
-                                     {"table", c.table}, {"operation", c.operation}, {"key", c.key},
+                    nlohmann::json j{{"id", c.id},
+                                     {"at", c.at},
+                                     {"actor", c.actor},
+                                     {"table", c.table},
+                                     {"operation", c.operation},
+                                     {"key", c.key},
                                      {"decision", c.decision}};
                     j["proposal"] = c.proposal ? nlohmann::json(*c.proposal) : nlohmann::json();
                     j["fields"] = nlohmann::json::array();

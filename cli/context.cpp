@@ -49,7 +49,8 @@ db::Transaction Context::open_map(db::Connection& conn, bool include_proposed, b
     } catch (const db::Error& e) {
         if (e.sqlstate() == "42501")
             throw Failure(exit_not_permitted, "--include-proposed reads open proposals, which needs the contributor "
-                                              "role (" + std::string(e.what()) + ")");
+                                              "role (" +
+                                                  std::string(e.what()) + ")");
         throw;
     }
 }

@@ -72,10 +72,10 @@ struct FieldChange {
 
 /// What one record would do to the map, in the import format's terms.
 struct RecordChange {
-    std::string type;      ///< record type, e.g. "mechanisms"
-    std::string key;       ///< its key fields, space-separated ("un-gge"; "igf addresses cyber")
-    std::string location;  ///< FILE:LINE or FILE:/pointer
-    std::string op;        ///< insert, update, unchanged or delete
+    std::string type;                 ///< record type, e.g. "mechanisms"
+    std::string key;                  ///< its key fields, space-separated ("un-gge"; "igf addresses cyber")
+    std::string location;             ///< FILE:LINE or FILE:/pointer
+    std::string op;                   ///< insert, update, unchanged or delete
     std::optional<int> base_version;  ///< the accepted row's version (none: new)
     std::vector<FieldChange> fields;  ///< insert: every field given; update: the changed ones; delete: all
     std::string after;                ///< JSON: the key and every field given
@@ -87,8 +87,8 @@ struct Report {
     std::map<std::string, Counts> counts;  ///< by record type
     std::size_t rows = 0;                  ///< records read
     bool dry_run = false;
-    std::vector<RecordChange> changes;     ///< with Options::collect_changes
-    std::optional<long> proposal;          ///< the proposal stored (status proposed, something to propose)
+    std::vector<RecordChange> changes;  ///< with Options::collect_changes
+    std::optional<long> proposal;       ///< the proposal stored (status proposed, something to propose)
 };
 
 /// Validates and merges `files` into the database in one transaction.

@@ -296,13 +296,14 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
                 has_default(type.name, f.name))
                 continue;
             std::string extra = type.name == "sources" ? " AND s.url IS NULL AND NOT s.derived" : "";
-            add_problems(batch, tx,
-                         fmt::format("SELECT file, loc, $1::text AS field, "
-                                     "'missing: required for a new ' || $2 AS message "
-                                     "FROM {0} s WHERE s.op = 'upsert' AND s.{1} IS NULL AND NOT $1 = ANY (s.present){2} "
-                                     "AND NOT {3} ORDER BY ord",
-                                     stage_table(type.name), tx.quote_name(f.name), extra, exists),
-                         {f.name, type.singular});
+            add_problems(
+                batch, tx,
+                fmt::format("SELECT file, loc, $1::text AS field, "
+                            "'missing: required for a new ' || $2 AS message "
+                            "FROM {0} s WHERE s.op = 'upsert' AND s.{1} IS NULL AND NOT $1 = ANY (s.present){2} "
+                            "AND NOT {3} ORDER BY ord",
+                            stage_table(type.name), tx.quote_name(f.name), extra, exists),
+                {f.name, type.singular});
         }
     }
     add_problems(batch, tx, R"(
@@ -553,8 +554,9 @@ std::string merge_sql(const MergeSpec& m)
           FROM merged)",
                        fmt::arg("key_exprs", key_exprs), fmt::arg("picks", picks),
                        fmt::arg("stage", stage_table(m.type)), fmt::arg("table", m.table), fmt::arg("join", join),
-                       fmt::arg("filter", fmt::format(m.filter, fmt::arg("level", "$3")) + " AND s.op = 'upsert'"), fmt::arg("keys", keys), fmt::arg("cols", cols),
-                       fmt::arg("sets", sets), fmt::arg("old_vals", old_vals), fmt::arg("new_vals", new_vals));
+                       fmt::arg("filter", fmt::format(m.filter, fmt::arg("level", "$3")) + " AND s.op = 'upsert'"),
+                       fmt::arg("keys", keys), fmt::arg("cols", cols), fmt::arg("sets", sets),
+                       fmt::arg("old_vals", old_vals), fmt::arg("new_vals", new_vals));
 }
 
 /// The target a reference field names, as in `references` ("source" for sources).
@@ -604,7 +606,8 @@ std::string diff_sql(const MergeSpec& spec, bool removals)
     std::string default_source = type.index("source") && spec.type != "sources"
                                      ? " OR (e.key = 'source' AND t.id IS NULL AND e.value <> 'null')"
                                      : "";
-    return fmt::format(R"(
+    return fmt::format(
+        R"(
         SELECT s.file, s.loc, s.op, r.version::text AS version,
                (to_jsonb(r) - 'id' - 'version')::text AS before,
                (SELECT jsonb_object_agg(e.key, e.value) FROM jsonb_each(jsonb_build_object({pairs})) e
@@ -612,12 +615,11 @@ std::string diff_sql(const MergeSpec& spec, bool removals)
           FROM {stage} s LEFT JOIN {table} t ON {join} LEFT JOIN record_{type} r ON {record_join}
          WHERE {filter}
          ORDER BY s.ord)",
-                       fmt::arg("pairs", pairs), fmt::arg("keys", keys), fmt::arg("stage", stage_table(spec.type)),
-                       fmt::arg("table", spec.table), fmt::arg("join", join), fmt::arg("type", spec.type),
-                       fmt::arg("record_join", record_join), fmt::arg("default_source", default_source),
-                       fmt::arg("filter", removals ? std::string("s.op = 'delete'")
-                                                   : fmt::format(spec.filter, fmt::arg("level", "$1")) +
-                                                         " AND s.op = 'upsert'"));
+        fmt::arg("pairs", pairs), fmt::arg("keys", keys), fmt::arg("stage", stage_table(spec.type)),
+        fmt::arg("table", spec.table), fmt::arg("join", join), fmt::arg("type", spec.type),
+        fmt::arg("record_join", record_join), fmt::arg("default_source", default_source),
+        fmt::arg("filter", removals ? std::string("s.op = 'delete'")
+                                    : fmt::format(spec.filter, fmt::arg("level", "$1")) + " AND s.op = 'upsert'"));
 }
 
 db::Value text_of(const nlohmann::json& j, const std::string& k)

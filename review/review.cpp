@@ -103,11 +103,11 @@ std::vector<std::string> stale_records(db::Transaction& tx, long id)
                 out.push_back(fmt::format("{}: proposed as new, but the map has had it since (version {}){}", what,
                                           now.value_or("?"), by));
             else if (!now)
-                out.push_back(fmt::format("{}: proposed against version {}, but it has been removed since{}", what,
-                                          *base, by));
-            else
                 out.push_back(
-                    fmt::format("{}: proposed against version {}, but the map now has version {}{}", what, *base, *now, by));
+                    fmt::format("{}: proposed against version {}, but it has been removed since{}", what, *base, by));
+            else
+                out.push_back(fmt::format("{}: proposed against version {}, but the map now has version {}{}", what,
+                                          *base, *now, by));
         }
     }
     return out;
@@ -119,8 +119,8 @@ void decide(db::Connection& conn, const std::vector<long>& ids, const std::strin
     auto tx = conn.begin();
     begin_writing(tx, actor);
     if (!may_review(tx))
-        throw NotPermitted("permission denied: only a reviewer " + std::string(status == "accepted" ? "accepts" : "rejects") +
-                           " proposals");
+        throw NotPermitted("permission denied: only a reviewer " +
+                           std::string(status == "accepted" ? "accepts" : "rejects") + " proposals");
     for (long id : ids) {
         std::string author = lock_open(tx, id);
         if (status == "accepted") {
@@ -133,8 +133,8 @@ void decide(db::Connection& conn, const std::vector<long>& ids, const std::strin
             importer::Options o;
             o.status = "accepted";
             o.contributor = author;
-            auto allowed = tx.exec("SELECT unnest(allow_duplicates) AS slug FROM proposal WHERE id = $1",
-                                   {std::to_string(id)});
+            auto allowed =
+                tx.exec("SELECT unnest(allow_duplicates) AS slug FROM proposal WHERE id = $1", {std::to_string(id)});
             for (std::size_t i = 0; i < allowed.size(); ++i)
                 o.allow_duplicates.insert(allowed.text(i, "slug"));
             auto report = importer::apply_proposal(tx, id, o);
@@ -282,8 +282,7 @@ std::vector<std::string> preview(db::Transaction& tx)
     return warnings;
 }
 
-db::Transaction open_map(db::Connection& conn, bool include_proposed, std::vector<std::string>* warnings,
-                         bool writable)
+db::Transaction open_map(db::Connection& conn, bool include_proposed, std::vector<std::string>* warnings, bool writable)
 {
     if (!include_proposed)
         return conn.begin(writable ? db::Isolation::repeatable_read : db::Isolation::snapshot);

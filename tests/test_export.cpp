@@ -3,6 +3,7 @@
 // Cytoscape.js and Python's csv module.
 #include "importer/importer.hpp"
 #include "output/export.hpp"
+#include "review/review.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/skip.hpp"
@@ -405,7 +406,9 @@ TEST_CASE("Filters select the nodes and edges derived by hand")
     REQUIRE(r.problems.empty());
     auto count = [&](output::ExportOptions opts) {
         std::ostringstream sink;
-        return output::export_graph(d.conn, opts, output::ExportFormat::graphml, sink);
+        // The map as if the open proposal (p1) were accepted, when asked for.
+        auto tx = review::open_map(d.conn, opts.filter.include_proposed, nullptr, true);
+        return output::export_graph(tx, opts, nullptr, output::ExportFormat::graphml, sink);
     };
     auto check = [&](output::ExportOptions opts, std::size_t nodes, std::size_t edges) {
         auto c = count(opts);

@@ -2,6 +2,7 @@
 // comments next to each map.
 #include "analysis/gaps.hpp"
 #include "importer/importer.hpp"
+#include "review/review.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/tempdb.hpp"
@@ -338,9 +339,12 @@ TEST_CASE("Proposed rows are left out by default and counted with --include-prop
         o);
     REQUIRE(imp.problems.empty());
     CHECK(find(m.gaps(), "uncovered", "c.a3-area") != nullptr);
+    REQUIRE(imp.proposal);
     analysis::GapOptions g;
     g.include_proposed = true;
-    auto r = m.gaps(g);
+    CHECK_THROWS_AS(m.gaps(g), std::invalid_argument);  // proposals are applied only through review::open_map
+    auto tx = review::open_map(m.conn, true);
+    auto r = analysis::analyse(tx, g);
     CHECK(find(r, "uncovered", "c.a3-area") == nullptr);
     CHECK(node(r, "c.a3-area").covering == V{"p1"});
 }

@@ -240,8 +240,9 @@ TEST_CASE("The options --source, --as and --status apply to the rows they should
     INFO(out.all());
     REQUIRE(out.code == 0);
     CHECK(test::scalar(conn, "SELECT count(*) FROM mechanism") == "0");
-    CHECK(test::scalar(conn, "SELECT string_agg(p.author || ':' || (r.fields->>'slug') || ':' || (r.fields->>'source'), "
-                             "' ' ORDER BY r.seq) FROM proposal p JOIN proposal_record r ON r.proposal_id = p.id") ==
+    CHECK(test::scalar(conn,
+                       "SELECT string_agg(p.author || ':' || (r.fields->>'slug') || ':' || (r.fields->>'source'), "
+                       "' ' ORDER BY r.seq) FROM proposal p JOIN proposal_record r ON r.proposal_id = p.id") ==
           "Phil Rushton:with-source:s1 Phil Rushton:without-source:s2");
     // Accepted: merged, with the contributor recorded on the rows.
     out = test::run_govmap({"import", "--source", "https://example.org/two", "--as", "Phil Rushton", mechanisms},

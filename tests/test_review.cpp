@@ -156,8 +156,8 @@ TEST_CASE("Add, link, unlink and remove are proposals that history records once 
     CHECK(m.scalar("SELECT count(*) FROM mechanism WHERE slug = 'test-observatory-of-examples'") == "0");
     REQUIRE(m.govmap({"link", "test-observatory-of-examples", "cooperates_with", "igf", "--accept"}).code == 3);
     REQUIRE(m.govmap({"review", "accept", "1"}).code == 0);
-    out = m.govmap({"link", "test-observatory-of-examples", "cooperates_with", "igf", "--source", "digwatch-home",
-                    "--accept"});
+    out = m.govmap(
+        {"link", "test-observatory-of-examples", "cooperates_with", "igf", "--source", "digwatch-home", "--accept"});
     REQUIRE(out.code == 0);
     CHECK(m.scalar("SELECT count(*) FROM record_relations WHERE \"from\" = 'test-observatory-of-examples'") == "1");
     // A removal needs a reason and goes through review too; its links go with it.
@@ -206,7 +206,8 @@ TEST_CASE("Racing contributors adding the same mechanism end with one proposal a
             {{"mechanisms.json",
               R"({"mechanisms":[{"slug":")" + slug +
                   R"(","name":"Racing Forum","kind":"forum","scope":"global","model":"multistakeholder"}]})",
-              {}, {}}},
+              {},
+              {}}},
             o);
         (r.proposal ? stored : refused)++;
     };
@@ -224,10 +225,9 @@ TEST_CASE("Racing reviewers accepting the same proposal apply it once")
     importer::Options o;
     o.status = "proposed";
     o.contributor = "carol";
-    REQUIRE(importer::import(m.conn,
-                             {{"mechanisms.csv", "slug,name,kind,scope,model\nr1,R1,forum,global,multistakeholder\n",
-                               {}, {}}},
-                             o)
+    REQUIRE(importer::import(
+                m.conn,
+                {{"mechanisms.csv", "slug,name,kind,scope,model\nr1,R1,forum,global,multistakeholder\n", {}, {}}}, o)
                 .proposal == 1L);
     std::atomic<int> won{0}, lost{0};
     auto reviewer = [&](const std::string& who) {
@@ -312,8 +312,8 @@ TEST_CASE("Each role connects as itself and is refused what it may not do")
 TEST_CASE("History cannot be altered, not even by the owner")
 {
     Map m(false);
-    REQUIRE(m.govmap({"add", "mechanism", "slug=h1", "name=H1", "kind=forum", "scope=global",
-                      "model=multistakeholder", "--accept"})
+    REQUIRE(m.govmap({"add", "mechanism", "slug=h1", "name=H1", "kind=forum", "scope=global", "model=multistakeholder",
+                      "--accept"})
                 .code == 0);
     REQUIRE(m.scalar("SELECT count(*) FROM history") == "1");
     for (const char* sql : {"UPDATE history SET actor = 'nobody'", "DELETE FROM history", "TRUNCATE history"}) {
@@ -336,10 +336,9 @@ TEST_CASE("A preview of open proposals can never be committed")
     importer::Options o;
     o.status = "proposed";
     o.contributor = "dave";
-    REQUIRE(importer::import(m.conn,
-                             {{"mechanisms.csv", "slug,name,kind,scope,model\np1,P1,forum,global,multistakeholder\n",
-                               {}, {}}},
-                             o)
+    REQUIRE(importer::import(
+                m.conn,
+                {{"mechanisms.csv", "slug,name,kind,scope,model\np1,P1,forum,global,multistakeholder\n", {}, {}}}, o)
                 .proposal);
     {
         auto tx = review::open_map(m.conn, true);

@@ -16,6 +16,7 @@ std::vector<Enumeration> make()
     edges.insert(edges.end(), {"involves", "operates_in", "within"});
     return {
         {"review_status", true, {"proposed", "accepted", "rejected"}},
+        {"proposal_status", true, {"open", "accepted", "rejected", "withdrawn"}},
         {"area_level", true, {"cluster", "area", "issue"}},
         {"mechanism_kind", true, {"organisation", "forum", "process", "event", "instrument", "network", "observatory"}},
         {"mechanism_scope", true, {"global", "regional", "national"}},

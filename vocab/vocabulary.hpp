@@ -28,6 +28,7 @@ const Enumeration& get(std::string_view name);
 
 // The names, so that callers cannot misspell them.
 inline constexpr std::string_view review_status = "review_status";
+inline constexpr std::string_view proposal_status = "proposal_status";
 inline constexpr std::string_view area_level = "area_level";
 inline constexpr std::string_view mechanism_kind = "mechanism_kind";
 inline constexpr std::string_view mechanism_scope = "mechanism_scope";
