@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <regex>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -484,13 +485,16 @@ std::vector<Concern> merge(const GapReport& r)
     return out;
 }
 
-/// Then and now, node by node: mechanisms added and ended, concerns that
-/// appeared or were resolved. A concern is its node, concern, basis and kinds:
-/// one that persists with other numbers is neither.
-Comparison compare(const GapReport& then, const GapReport& now, int year)
+}  // namespace
+
+/// A concern is its node, concern, basis and kinds: one that persists with
+/// other numbers neither appeared nor was resolved.
+Comparison compare(const GapReport& then, const GapReport& now, std::optional<int> year,
+                   std::optional<std::string> recorded)
 {
     Comparison c;
     c.year = year;
+    c.recorded = std::move(recorded);
     auto concerns_of = [](const GapReport& r) {
         std::map<std::string, std::map<std::string, std::string>> by_node;
         for (const auto& x : r.concerns) {
@@ -529,8 +533,6 @@ Comparison compare(const GapReport& then, const GapReport& now, int year)
     return c;
 }
 
-}  // namespace
-
 const std::vector<std::string>& finding_kinds() { return kinds; }
 
 const std::vector<std::string>& concern_kinds()
@@ -555,6 +557,62 @@ GapReport analyse(db::Connection& conn, const GapOptions& options)
     auto tx = conn.begin(db::Isolation::snapshot);
     GapReport r = analyse(tx, options);
     tx.commit();
+    return r;
+}
+
+std::string Comparison::label() const
+{
+    if (year)
+        return std::to_string(*year);
+    return "the map as recorded on " + recorded.value_or("?");
+}
+
+std::string recorded_moment(db::Connection& conn, const std::string& when)
+{
+    static const std::regex date(R"(\d{4}-\d{2}-\d{2})");
+    static const std::regex time(R"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)");
+    bool is_date = std::regex_match(when, date);
+    if (!is_date && !std::regex_match(when, time))
+        throw std::invalid_argument("'" + when +
+                                    "' is not a year (YYYY), a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM[:SS][Z])");
+    try {
+        auto tx = conn.begin(db::Isolation::snapshot);
+        // A date is the whole of that day in UTC; a time without a zone is UTC too.
+        auto r = tx.exec(R"(
+            SELECT to_char(CASE WHEN $2 THEN ($1::text::date + 1)::timestamp - interval '1 microsecond'
+                                ELSE $1::text::timestamptz AT TIME ZONE 'UTC' END,
+                           'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS moment)",
+                         {when, is_date ? "true" : "false"});
+        auto moment = r.text(0, "moment");
+        tx.commit();
+        return moment;
+    } catch (const db::Error& e) {
+        throw std::invalid_argument("'" + when + "' is not a valid date or time: " + e.what());
+    }
+}
+
+GapReport analyse_recorded(db::Connection& conn, const GapOptions& options, const std::string& moment)
+{
+    if (options.include_proposed)
+        throw std::invalid_argument("the map as recorded in the past has no open proposals: "
+                                    "analyse it without include_proposed");
+    GapOptions o = options;
+    o.compare.reset();
+    o.compare_recorded.reset();
+    auto tx = conn.begin(db::Isolation::repeatable_read);
+    tx.exec("SET LOCAL timezone = 'UTC'");
+    auto begins = tx.exec(R"(
+        SELECT to_char(history_begins(), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS begins,
+               $1::timestamptz < history_begins() AS too_early)",
+                          {moment});
+    if (begins.text(0, "too_early") == "t")
+        throw std::invalid_argument("history begins at " + begins.text(0, "begins") +
+                                    " (when this database was migrated to keep it): the map cannot be rebuilt as it "
+                                    "was recorded at " +
+                                    moment);
+    tx.exec("SELECT rewind_map($1::timestamptz)", {moment});
+    GapReport r = analyse(tx, o);
+    tx.abort();
     return r;
 }
 
@@ -628,7 +686,7 @@ GapReport analyse(db::Transaction& tx, const GapOptions& options)
         GapOptions then_options = o;
         then_options.as_of = *o.compare;
         then_options.compare.reset();
-        r.comparison = compare(analyse(tx, then_options), r, *o.compare);
+        r.comparison = compare(analyse(tx, then_options), r, *o.compare, std::nullopt);
     }
     return r;
 }

@@ -27,10 +27,13 @@ struct GapOptions {
     std::optional<int> as_of;         ///< the map as it stood during this year; none: all time
     bool with_observatories = false;  ///< count observatories and mapping exercises as coverage
     std::optional<int> compare;       ///< then and now: also analyse the map as of this year and compare
-    int min_mechanisms = 2;           ///< thin: fewer than this many mechanisms
-    int max_depth = 3;                ///< deep_nesting: this many levels down or more
-    std::set<std::string> kinds;      ///< empty: every kind
-    std::size_t brokers = 10;         ///< how many brokers to list
+    /// then and now against the map as recorded at this moment (UTC text):
+    /// analyse_recorded() and compare() do it; analyse() only reports it.
+    std::optional<std::string> compare_recorded;
+    int min_mechanisms = 2;       ///< thin: fewer than this many mechanisms
+    int max_depth = 3;            ///< deep_nesting: this many levels down or more
+    std::set<std::string> kinds;  ///< empty: every kind
+    std::size_t brokers = 10;     ///< how many brokers to list
 };
 
 /// Finding kinds in report order; severity rules in docs/gaps.md.
@@ -112,8 +115,11 @@ struct NodeChange {
 };
 
 struct Comparison {
-    int year = 0;                   ///< then
-    std::vector<NodeChange> nodes;  ///< the nodes with any change, in taxonomy order
+    std::optional<int> year;              ///< then: the map as it stood during this year (--compare YEAR)
+    std::optional<std::string> recorded;  ///< or then: the map as recorded at this moment (--compare DATE), UTC
+    std::vector<NodeChange> nodes;        ///< the nodes with any change, in taxonomy order
+    /// "2014", or "the map as recorded on 2026-11-20": for people.
+    std::string label() const;
 };
 
 struct GapReport {
@@ -149,5 +155,21 @@ GapReport analyse(db::Transaction& tx, const GapOptions& options);
 
 /// The same in a read-only snapshot of its own (REPEATABLE READ READ ONLY).
 GapReport analyse(db::Connection& conn, const GapOptions& options);
+
+/// A moment in the map's recorded history: `when` is a date (YYYY-MM-DD: the
+/// end of that day, UTC) or a time (YYYY-MM-DDTHH:MM[:SS][Z|±HH[:MM]]).
+/// Returns it as UTC text; throws std::invalid_argument for anything else.
+std::string recorded_moment(db::Connection& conn, const std::string& when);
+
+/// Analyses the map as it was recorded at `moment` (recorded_moment's text):
+/// rebuilt from history (rewind_map, migration 0010) in a transaction of its
+/// own that is rolled back. Throws std::invalid_argument when history does
+/// not reach back that far.
+GapReport analyse_recorded(db::Connection& conn, const GapOptions& options, const std::string& moment);
+
+/// Then and now, node by node: mechanisms added and ended, concerns that
+/// appeared or were resolved. `year` or `recorded` says what `then` is.
+Comparison compare(const GapReport& then, const GapReport& now, std::optional<int> year,
+                   std::optional<std::string> recorded);
 
 }  // namespace govmap::analysis

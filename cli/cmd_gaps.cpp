@@ -34,8 +34,9 @@ void add_gaps_command(CLI::App& app, Context& ctx)
     cmd->add_option("--as-of", as_of, as_of_help)->type_name("YEAR")->capture_default_str();
     cmd->add_option("--compare", compare,
                     "Then and now: also show, per node, mechanisms added and ended and findings that appeared or "
-                    "were resolved since this year")
-        ->type_name("YEAR");
+                    "were resolved since this year (the map as of YEAR), or since the map as it was recorded on "
+                    "DATE (YYYY-MM-DD, end of day UTC) or at TIME (YYYY-MM-DDTHH:MM[:SS][Z]), rebuilt from history")
+        ->type_name("YEAR|DATE|TIME");
     cmd->add_option("--csv", csv_table, "With --format csv: the coverage matrix or one row per finding")
         ->check(CLI::IsMember({"coverage", "findings"}))
         ->capture_default_str();
@@ -66,10 +67,11 @@ void add_gaps_command(CLI::App& app, Context& ctx)
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
             o.as_of = parse_as_of(as_of);
-            if (!compare.empty()) {
+            bool compare_year = compare.size() == 4 || compare == "today";
+            if (!compare.empty() && compare_year) {
                 o.compare = parse_as_of(compare);
                 if (!o.compare)
-                    throw Failure(exit_usage, "--compare takes a year");
+                    throw Failure(exit_usage, "--compare takes a year, a date or a time");
             }
             if (!level.empty())
                 o.level = level;
@@ -82,10 +84,21 @@ void add_gaps_command(CLI::App& app, Context& ctx)
             auto conn = ctx.connect();
             analysis::GapReport report;
             try {
+                // The recorded map is rebuilt in a transaction of its own
+                // (rolled back): the past does not depend on the snapshot.
+                std::optional<analysis::GapReport> then;
+                if (!compare.empty() && !compare_year) {
+                    o.compare_recorded = analysis::recorded_moment(conn, compare);
+                    auto then_options = o;
+                    then_options.include_proposed = false;
+                    then = analysis::analyse_recorded(conn, then_options, *o.compare_recorded);
+                }
                 auto tx = ctx.open_map(conn, o.include_proposed);
                 report = analysis::analyse(tx, o);
+                if (then)
+                    report.comparison = analysis::compare(*then, report, std::nullopt, o.compare_recorded);
             } catch (const std::invalid_argument& e) {
-                throw Failure(exit_usage, e.what());
+                throw Failure(exit_usage, "--compare: " + std::string(e.what()));
             }
             output::ReportFormat f = format == "markdown" ? output::ReportFormat::markdown
                                      : format == "json"   ? output::ReportFormat::json

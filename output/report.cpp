@@ -86,6 +86,8 @@ std::string settings(const GapReport& r)
         counting.push_back("under " + *o.under);
     if (o.compare)
         counting.push_back(fmt::format("compared with {}", *o.compare));
+    if (o.compare_recorded)
+        counting.push_back(fmt::format("compared with the map as recorded on {}", *o.compare_recorded));
     return r.map.describe() + ". Settings: " + text::join(counting) + ".";
 }
 
@@ -200,7 +202,7 @@ std::string text(const GapReport& r, bool colour)
     if (r.comparison) {
         out += fmt::format("\nThen and now: {} compared with {}\n",
                            r.options.as_of ? std::to_string(*r.options.as_of) : std::string("all years"),
-                           r.comparison->year);
+                           r.comparison->label());
         if (r.comparison->nodes.empty())
             out += "  No change.\n";
         for (const auto& n : r.comparison->nodes) {
@@ -280,7 +282,7 @@ std::string markdown(const GapReport& r)
         }
     }
     if (r.comparison) {
-        out += fmt::format("\n## Then and now: compared with {}\n\n", r.comparison->year);
+        out += fmt::format("\n## Then and now: compared with {}\n\n", r.comparison->label());
         if (r.comparison->nodes.empty())
             out += "No change.\n";
         for (const auto& n : r.comparison->nodes) {
@@ -331,7 +333,7 @@ std::string json(const GapReport& r)
     filters["max_depth"] = o.max_depth;
     filters["as_of"] = o.as_of ? J(*o.as_of) : J(nullptr);
     filters["with_observatories"] = o.with_observatories;
-    filters["compare"] = o.compare ? J(*o.compare) : J(nullptr);
+    filters["compare"] = o.compare ? J(*o.compare) : o.compare_recorded ? J(*o.compare_recorded) : J(nullptr);
     filters["kinds"] = o.kinds.empty() ? J(finding_kinds()) : J(o.kinds);
     out["filters"] = filters;
     out["settings"] = settings(r);
@@ -384,7 +386,9 @@ std::string json(const GapReport& r)
                                {"ended", n.ended},
                                {"appeared", n.appeared},
                                {"resolved", n.resolved}});
-        out["comparison"] = {{"year", r.comparison->year}, {"nodes", changes}};
+        out["comparison"] = {{"year", r.comparison->year ? J(*r.comparison->year) : J(nullptr)},
+                             {"recorded", r.comparison->recorded ? J(*r.comparison->recorded) : J(nullptr)},
+                             {"nodes", changes}};
     } else {
         out["comparison"] = nullptr;
     }
@@ -619,8 +623,8 @@ svg .row.cluster { font-weight: bold; } .settings { color: #444; }
     out += count_concerns(r, "data") ? concern_table(r, "data") : std::string("<p>None.</p>\n");
     out += "</section>\n";
     if (r.comparison) {
-        out +=
-            fmt::format("<section id=\"then-and-now\">\n<h2>Then and now: compared with {}</h2>\n", r.comparison->year);
+        out += fmt::format("<section id=\"then-and-now\">\n<h2>Then and now: compared with {}</h2>\n",
+                           r.comparison->label());
         if (r.comparison->nodes.empty())
             out += "<p>No change.</p>\n";
         for (const auto& n : r.comparison->nodes) {

@@ -8,6 +8,7 @@
 #include "tests/support/tempdb.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
@@ -459,4 +460,80 @@ TEST_CASE("Then and now lists, per node, the mechanisms added and the findings t
     // A node nothing happened to is not listed.
     for (const auto& n : r.comparison->nodes)
         CHECK(n.code != "c.i3");
+}
+
+TEST_CASE("Then and now over a recorded date rebuilds the map from history and leaves it as it is")
+{
+    // After the map was recorded at `moment`, p1 began to address c.a3-area and x1 was removed.
+    // Then: a3 uncovered, c.i2 covered by n2 and x1. Now: a3 covered by p1 (its "uncovered" resolved),
+    // c.i2 by n2 alone (x1 ended).
+    Map m;
+    auto moment = test::scalar(m.conn, R"(SELECT to_char((date_trunc('second', clock_timestamp()) + interval '1 second')
+                                                         AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))");
+    test::scalar(m.conn, "SELECT pg_sleep(1.2)::text");
+    importer::Options o;
+    o.contributor = "test";
+    auto added = importer::import(
+        m.conn,
+        {{"mechanisms.csv", "slug,name,kind,scope,model\np1,P1,forum,global,multistakeholder\n", {}, {}},
+         {"mechanism_areas.csv", "mechanism,area\np1,c.a3-area\n", {}, {}}},
+        o);
+    REQUIRE(added.problems.empty());
+    o.remove = true;
+    auto removed = importer::import(m.conn, {{"mechanisms.csv", "slug\nx1\n", {}, {}}}, o);
+    REQUIRE(removed.problems.empty());
+    REQUIRE(removed.counts.at("mechanisms").removed == 1);
+
+    CHECK(analysis::recorded_moment(m.conn, moment) == moment);
+    auto then = analysis::analyse_recorded(m.conn, {}, moment);
+    CHECK(node(then, "c.a3-area").covering.empty());
+    CHECK(node(then, "c.i2").covering == V{"n2", "x1"});
+    CHECK(find(then, "uncovered", "c.a3-area") != nullptr);
+
+    auto now = m.gaps();
+    CHECK(node(now, "c.a3-area").covering == V{"p1"});
+    CHECK(node(now, "c.i2").covering == V{"n2"});
+    auto c = analysis::compare(then, now, std::nullopt, moment);
+    std::map<std::string, analysis::NodeChange> by_code;
+    for (const auto& n : c.nodes)
+        by_code[n.code] = n;
+    REQUIRE(by_code.count("c.a3-area"));
+    CHECK(by_code["c.a3-area"].added == V{"P1"});
+    CHECK(by_code["c.a3-area"].resolved == V{"Area three: no mechanism addresses it."});
+    REQUIRE(by_code.count("c.i2"));
+    CHECK(by_code["c.i2"].ended == V{"X1"});
+    CHECK_FALSE(by_code.count("c.i3"));
+
+    // Rebuilding the past changed nothing that stays.
+    CHECK(test::scalar(m.conn, "SELECT string_agg(slug, ',' ORDER BY slug) FROM mechanism WHERE slug IN "
+                               "('p1', 'x1')") == "p1");
+    // Nor can anyone commit it: the rebuilt map is a preview.
+    {
+        auto tx = m.conn.begin();
+        tx.exec("SELECT rewind_map($1::timestamptz)", {moment});
+        CHECK(tx.exec("SELECT count(*) AS n FROM mechanism WHERE slug = 'x1'").text(0, "n") == "1");
+        try {
+            tx.commit();
+            FAIL("a rebuilt map was committed");
+        } catch (const db::Error& e) {
+            CHECK(e.sqlstate() == "42501");
+        }
+    }
+    CHECK(test::scalar(m.conn, "SELECT count(*) FROM mechanism WHERE slug = 'x1'") == "0");
+    // Before history began there is nothing to rebuild from.
+    CHECK_THROWS_WITH(analysis::analyse_recorded(m.conn, {}, "2001-01-01T00:00:00Z"),
+                      Catch::Contains("history begins at"));
+    CHECK_THROWS_AS(analysis::recorded_moment(m.conn, "last tuesday"), std::invalid_argument);
+
+    // Through the command: JSON names the recorded moment; a bad one is a usage error.
+    auto out = test::run_govmap({"gaps", "--as-of", "all", "--compare", moment, "--format", "json"},
+                                {{{"GOVMAP_DB", m.tdb.conninfo()}}, {}, {}});
+    INFO(out.all());
+    REQUIRE(out.code == 0);
+    auto j = nlohmann::json::parse(out.out);
+    CHECK(j["comparison"]["recorded"] == moment);
+    CHECK(j["comparison"]["year"].is_null());
+    auto bad = test::run_govmap({"gaps", "--compare", "2026-02-30"}, {{{"GOVMAP_DB", m.tdb.conninfo()}}, {}, {}});
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("--compare") != std::string::npos);
 }

@@ -58,14 +58,23 @@ TEST_CASE("The JSON report follows docs/gaps.schema.json")
     Bundled b;
     test::TempDir dir;
     auto path = dir.write("gaps.json", b.gaps({"--format", "json", "--by-region"}).out);
+    // Then and now against a year and against the map as recorded today.
+    auto by_year = dir.write("year.json", b.gaps({"--format", "json", "--compare", "2014"}).out);
+    auto by_date = dir.write(
+        "date.json", b.gaps({"--format", "json", "--compare", test::scalar(b.conn, "SELECT current_date::text")}).out);
     auto py = schema_validator();
     if (test::require_or_skip(!py.empty(), "schema validation needs Python's jsonschema (python3-jsonschema)")) {
-        std::string cmd = py +
-                          " -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
-                          "json.load(open(sys.argv[2])))' " +
-                          path + " " + GOVMAP_SOURCE_DIR + "/docs/gaps.schema.json";
-        CHECK(std::system(cmd.c_str()) == 0);
+        for (const auto& p : {path, by_year, by_date}) {
+            std::string cmd = py +
+                              " -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+                              "json.load(open(sys.argv[2])))' " +
+                              p + " " + GOVMAP_SOURCE_DIR + "/docs/gaps.schema.json";
+            INFO(p);
+            CHECK(std::system(cmd.c_str()) == 0);
+        }
     }
+    CHECK(nlohmann::json::parse(read(by_year))["comparison"]["year"] == 2014);
+    CHECK(nlohmann::json::parse(read(by_date))["comparison"]["recorded"].get<std::string>().substr(11) == "23:59:59Z");
     auto report = nlohmann::json::parse(read(path));
     CHECK(report["filters"]["by_region"] == true);
     CHECK(report["nodes"].size() == std::stoul(test::scalar(b.conn, "SELECT count(*) FROM issue_area")));

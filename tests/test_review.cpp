@@ -45,6 +45,7 @@ struct Map {
 
 /// LOGIN roles made with `govmap user add`, dropped at the end.
 struct Users {
+    explicit Users(const Map& m) : map(m) {}
     const Map& map;
     std::vector<std::string> names;
     std::string suffix = std::to_string(getpid());
@@ -293,7 +294,42 @@ TEST_CASE("Each role connects as itself and is refused what it may not do")
         CHECK_THAT(try_sql("INSERT INTO history (table_name, operation, decision) VALUES ('x', 'insert', 'forged')"),
                    Catch::StartsWith("42501"));
     }
+    // The same refusals through psql itself, as someone bypassing govmap would meet them.
+    auto psql = [&](const std::string& who, const std::string& sql) {
+        return test::run_govmap({"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", users.conninfo(who), "-c", sql},
+                                {{}, {}, std::string("/usr/bin/psql")});
+    };
+    out = psql(reader, "UPDATE mechanism SET name = 'x' WHERE slug = 'igf'");
+    CHECK(out.code != 0);
+    CHECK(out.err.find("permission denied for table mechanism") != std::string::npos);
+    out = psql(reader, "SELECT count(*) FROM proposal");
+    CHECK(out.code != 0);
+    CHECK(out.err.find("permission denied for table proposal") != std::string::npos);
+    out = psql(contributor, "UPDATE mechanism SET name = 'x' WHERE slug = 'igf'");
+    CHECK(out.code != 0);
+    CHECK(out.err.find("only a reviewer changes the accepted map") != std::string::npos);
+    out = psql(reviewer, "DELETE FROM history");
+    CHECK(out.code != 0);
+    CHECK(out.err.find("permission denied for table history") != std::string::npos);
+    out = psql(reviewer, "SELECT rewind_map(now()); COMMIT");
+    CHECK(out.code != 0);
+    CHECK(out.err.find("never committed") != std::string::npos);
     CHECK(m.scalar("SELECT name FROM mechanism WHERE slug = 'igf'") == "Internet Governance Forum");
+    // A reader runs the report and exports, and may compare with the map as recorded
+    // today (rebuilt, then rolled back).
+    for (const auto& args : {std::vector<std::string>{"gaps", "--format", "json"},
+                             std::vector<std::string>{"export", "--format", "graphml"},
+                             std::vector<std::string>{"search", "governance forum"}, std::vector<std::string>{"check"},
+                             std::vector<std::string>{"history", "igf"}}) {
+        out = m.govmap(args, users.conninfo(reader));
+        INFO(args[0] << ": " << out.err);
+        CHECK(out.code == 0);
+    }
+    out = m.govmap({"gaps", "--level", "cluster", "--compare", m.scalar("SELECT current_date::text")},
+                   users.conninfo(reader));
+    INFO(out.all());
+    CHECK(out.code == 0);
+    CHECK(out.out.find("Then and now") != std::string::npos);
     // Another contributor's proposal cannot be withdrawn by this one; the author can.
     CHECK(m.govmap({"review", "withdraw", "1"}, users.conninfo(reviewer)).code == 6);
 
