@@ -315,63 +315,72 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
         std::string allowed = "{";
         for (const auto& s : options.allow_duplicates)
             allowed += (allowed.size() > 1 ? "," : "") + s;  // slugs: checked by the caller, no quoting needed
+        // Candidates for a similar name come from the trigram index on
+        // lower(name) (migration 0008); probably_same_name() (0011) decides.
+        tx.exec("SET LOCAL pg_trgm.similarity_threshold = 0.5");
         add_problems(batch, tx, R"(
             WITH new_rows AS (
                 SELECT s.file, s.loc, s.slug, s.name, s.acronym, s.url FROM stage_mechanisms s
                  WHERE s.name IS NOT NULL AND s.op = 'upsert' AND NOT (s.slug = ANY ($1::text[]))
                    AND NOT EXISTS (SELECT 1 FROM mechanism m WHERE m.slug = s.slug)),
             keys AS (
-                SELECT n.*, 'the same name' AS why, 'name' AS kind, name_key(n.name) AS k FROM new_rows n
+                SELECT n.*, 'the same name' AS why, 'name' AS kind, dup_name(n.name) AS k FROM new_rows n
                 UNION ALL
                 SELECT n.*, 'the same acronym', 'acronym', lower(n.acronym) FROM new_rows n WHERE n.acronym IS NOT NULL
                 UNION ALL
                 SELECT n.*, 'a name whose initials are its acronym', 'acronym', name_initials(n.name) FROM new_rows n
                  WHERE n.acronym IS NULL AND length(name_initials(n.name)) >= 3
                 UNION ALL
+                SELECT n.*, 'a name that is its acronym', 'acronym', lower(n.name) FROM new_rows n
+                 WHERE n.name ~ '^[[:alnum:]-]{2,15}$'
+                UNION ALL
+                -- Four letters at least: three-letter initials meet too often.
+                SELECT n.*, 'an acronym that is the initials of its name', 'initials', lower(n.acronym) FROM new_rows n
+                 WHERE length(n.acronym) >= 4
+                UNION ALL
                 SELECT n.*, 'the same address', 'url', url_key(n.url) FROM new_rows n WHERE n.url IS NOT NULL),
             proposed AS (
                 SELECT p.id, r.fields->>'slug' AS slug, r.fields->>'name' AS name, r.fields->>'acronym' AS acronym,
-                       r.fields->>'url' AS url
+                       r.fields->>'url' AS url, ', in open proposal ' || p.id AS origin
                   FROM proposal p JOIN proposal_record r ON r.proposal_id = p.id
                  WHERE p.status = 'open' AND p.id <> $2::bigint AND r.type = 'mechanisms' AND r.op = 'insert'),
-            others AS (
-                SELECT m.slug, m.name, m.acronym, false AS staged, 'name' AS kind, name_key(m.name) AS k,
-                       '' AS origin
-                  FROM mechanism m WHERE m.review_status <> 'rejected'
+            candidates AS (
+                SELECT m.slug, m.name, m.acronym, m.url, false AS staged, '' AS origin FROM mechanism m
                 UNION ALL
-                SELECT m.slug, m.name, m.acronym, false, 'acronym', lower(m.acronym), ''
-                  FROM mechanism m WHERE m.acronym IS NOT NULL AND m.review_status <> 'rejected'
-                UNION ALL
-                SELECT m.slug, m.name, m.acronym, false, 'url', url_key(m.url), ''
-                  FROM mechanism m WHERE m.url IS NOT NULL AND m.review_status <> 'rejected'
-                UNION ALL
-                SELECT x.slug, x.name, x.acronym, true, 'name', name_key(x.name), '' FROM stage_mechanisms x
+                SELECT x.slug, x.name, x.acronym, x.url, true, '' FROM stage_mechanisms x
                  WHERE x.name IS NOT NULL AND x.op = 'upsert'
                 UNION ALL
-                SELECT x.slug, x.name, x.acronym, true, 'acronym', lower(x.acronym), '' FROM stage_mechanisms x
-                 WHERE x.acronym IS NOT NULL AND x.op = 'upsert'
+                SELECT p.slug, p.name, p.acronym, p.url, false, p.origin FROM proposed p WHERE p.name IS NOT NULL),
+            others AS (
+                SELECT c.*, 'name' AS kind, dup_name(c.name) AS k FROM candidates c
                 UNION ALL
-                SELECT x.slug, x.name, x.acronym, true, 'url', url_key(x.url), '' FROM stage_mechanisms x
-                 WHERE x.url IS NOT NULL AND x.op = 'upsert'
+                SELECT c.*, 'acronym', lower(c.acronym) FROM candidates c WHERE c.acronym IS NOT NULL
                 UNION ALL
-                SELECT p.slug, p.name, p.acronym, false, 'name', name_key(p.name), ', in open proposal ' || p.id
-                  FROM proposed p WHERE p.name IS NOT NULL
+                SELECT c.*, 'initials', name_initials(c.name) FROM candidates c WHERE length(name_initials(c.name)) >= 4
                 UNION ALL
-                SELECT p.slug, p.name, p.acronym, false, 'acronym', lower(p.acronym), ', in open proposal ' || p.id
-                  FROM proposed p WHERE p.acronym IS NOT NULL
+                SELECT c.*, 'url', url_key(c.url) FROM candidates c WHERE c.url IS NOT NULL),
+            found AS (
+                SELECT k.file, k.loc, k.slug AS new_slug, k.name AS new_name, k.why, 1 AS rank,
+                       o.slug, o.name, o.acronym, o.origin
+                  FROM keys k JOIN others o ON o.kind = k.kind AND o.k = k.k AND o.slug <> k.slug
+                 -- Two new rows of one batch: reported once, on the later slug.
+                 WHERE NOT (o.staged AND o.slug > k.slug AND NOT EXISTS (SELECT 1 FROM mechanism m WHERE m.slug = o.slug))
                 UNION ALL
-                SELECT p.slug, p.name, p.acronym, false, 'url', url_key(p.url), ', in open proposal ' || p.id
-                  FROM proposed p WHERE p.url IS NOT NULL)
-            SELECT DISTINCT ON (k.file, k.loc, o.slug) k.file, k.loc, 'name' AS field,
-                   'probable duplicate of ''' || o.slug || ''' (' || o.name || coalesce(', ' || o.acronym, '') ||
-                   o.origin || '): ' || k.why || ', name similarity ' ||
-                   to_char(similarity(lower(k.name), lower(o.name)), 'FM0.00') ||
-                   '; if it is another mechanism, import it with --allow-duplicate ' || k.slug AS message
-              FROM keys k JOIN others o ON o.kind = k.kind AND o.k = k.k AND o.slug <> k.slug
-             -- Two new rows of one batch: reported once, on the later slug.
-             WHERE NOT (o.staged AND o.slug > k.slug AND NOT EXISTS (SELECT 1 FROM mechanism m WHERE m.slug = o.slug))
-             ORDER BY k.file, k.loc, o.slug)",
+                SELECT n.file, n.loc, n.slug, n.name, 'a similar name', 2, m.slug, m.name, m.acronym, ''
+                  FROM new_rows n JOIN mechanism m ON lower(m.name) % lower(n.name)
+                 WHERE m.slug <> n.slug AND probably_same_name(n.name, m.name)
+                UNION ALL
+                SELECT n.file, n.loc, n.slug, n.name, 'a similar name', 2, p.slug, p.name, p.acronym, p.origin
+                  FROM new_rows n JOIN proposed p ON p.slug <> n.slug AND probably_same_name(n.name, p.name))
+            SELECT DISTINCT ON (f.file, f.loc, f.slug) f.file, f.loc, 'name' AS field,
+                   'probable duplicate of ''' || f.slug || ''' (' || f.name || coalesce(', ' || f.acronym, '') ||
+                   f.origin || '): ' || f.why || ', name similarity ' ||
+                   to_char(similarity(dup_name(f.new_name), dup_name(f.name)), 'FM0.00') ||
+                   '; if it is another mechanism, import it with --allow-duplicate ' || f.new_slug AS message
+              FROM found f
+             ORDER BY f.file, f.loc, f.slug, f.rank)",
                      {allowed + "}", std::to_string(options.applying_proposal)});
+        tx.exec("RESET pg_trgm.similarity_threshold");
     }
     // part_of and reports_to must stay acyclic together with what the database holds.
     add_problems(batch, tx, R"(

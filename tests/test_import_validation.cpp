@@ -308,3 +308,50 @@ TEST_CASE("A probable duplicate is refused with both records named, unless allow
     INFO(allowed.all());
     CHECK(allowed.code == 0);
 }
+
+TEST_CASE("Similar names are probable duplicates; a name a whole word apart is not")
+{
+    Fixture f;
+    const std::string header = "slug,name,acronym,kind,scope,model,url\n";
+    auto first =
+        f.import({f.dir.write("known.csv", header + "igf,Internet Governance Forum,IGF,forum,global,"
+                                                    "multistakeholder,https://www.intgovforum.org/\n"
+                                                    "gfce,Global Forum on Cyber Expertise,,forum,global,"
+                                                    "multistakeholder,\n"
+                                                    "itu,International Telecommunication Union,ITU,organisation,"
+                                                    "global,intergovernmental,\n")});
+    INFO(first.all());
+    REQUIRE(first.code == 0);
+    // Accents, punctuation, a small word and word order do not make another name.
+    f.rejected({{"mechanisms.csv", header + "gfce-2,Globál Forum for Cyber-Expertise,,forum,global,multistakeholder,\n"
+                                            "igf-2,\"Forum, Internet Governance\",,forum,global,multistakeholder,\n"}},
+               {"mechanisms.csv:2:name: probable duplicate of 'gfce' (Global Forum on Cyber Expertise): the same "
+                "name, name similarity 1.00",
+                "mechanisms.csv:3:name: probable duplicate of 'igf' (Internet Governance Forum, IGF): the same name"});
+    // Nor do a typo or a plural: one edit in 28 characters.
+    f.rejected(
+        {{"mechanisms.csv", header + "gfce-4,Global Forum on Cyber Expertize,,forum,global,multistakeholder,\n"
+                                     "gfce-5,Global Forums on Cyber Expertise,,forum,global,multistakeholder,\n"}},
+        {"mechanisms.csv:2:name: probable duplicate of 'gfce' (Global Forum on Cyber Expertise): a similar name",
+         "mechanisms.csv:3:name: probable duplicate of 'gfce' (Global Forum on Cyber Expertise): a similar "
+         "name"});
+    // An acronym for a name, either way round.
+    f.rejected({{"mechanisms.csv", header + "igf-5,IGF,,forum,global,multistakeholder,\n"
+                                            "gfce-3,The Cyber Capacity Forum,GFCE,forum,global,multistakeholder,\n"}},
+               {"mechanisms.csv:2:name: probable duplicate of 'igf' (Internet Governance Forum, IGF): a name that "
+                "is its acronym",
+                "mechanisms.csv:3:name: probable duplicate of 'gfce' (Global Forum on Cyber Expertise): an acronym "
+                "that is the initials of its name"});
+    // A whole word apart is another mechanism: a national IGF, another UN body, ICC beside ICANN.
+    auto different =
+        f.import({f.dir.write("different.csv", header + "uk-igf,UK Internet Governance Forum,UKIGF,forum,national,"
+                                                        "multistakeholder,\n"
+                                                        "arab-igf,Arab Internet Governance Forum,,forum,regional,"
+                                                        "multistakeholder,\n"
+                                                        "itc,International Trade Centre,ITC,organisation,global,"
+                                                        "intergovernmental,\n"
+                                                        "icc,International Chamber of Commerce,ICC,organisation,global,"
+                                                        "private_sector,\n")});
+    INFO(different.all());
+    CHECK(different.code == 0);
+}
