@@ -309,7 +309,7 @@ TEST_CASE("A probable duplicate is refused with both records named, unless allow
     CHECK(allowed.code == 0);
 }
 
-TEST_CASE("Similar names are probable duplicates; a name a whole word apart is not")
+TEST_CASE("Similar names are probable duplicates but a name a whole word apart is not")
 {
     Fixture f;
     const std::string header = "slug,name,acronym,kind,scope,model,url\n";
