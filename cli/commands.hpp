@@ -17,5 +17,6 @@ void add_check_command(CLI::App& app, Context& ctx);
 void add_search_command(CLI::App& app, Context& ctx);
 void add_review_commands(CLI::App& app, Context& ctx);
 void add_edit_commands(CLI::App& app, Context& ctx);
+void add_evaluate_commands(CLI::App& app, Context& ctx);
 
 }  // namespace govmap::cli

@@ -59,6 +59,7 @@ int run(int argc, char** argv)
     cli::add_check_command(app, ctx);
     cli::add_search_command(app, ctx);
     cli::add_edit_commands(app, ctx);
+    cli::add_evaluate_commands(app, ctx);
     cli::add_review_commands(app, ctx);
 
     try {

@@ -184,6 +184,18 @@ void stage_proposal(db::Transaction& tx, long proposal)
 
 // ------------------------------------------------------------------ checks
 
+/// The table of a target known by its key alone (the evaluation's records), or null.
+const char* keyed_table(const std::string& target)
+{
+    static const std::map<std::string, const char*> tables{
+        {"framework", "framework"}, {"criterion", "criterion"}, {"indicator", "indicator"}, {"assessor", "assessor"}};
+    auto it = tables.find(target);
+    return it == tables.end() ? nullptr : it->second;
+}
+
+/// The record type (staging table suffix) of such a target.
+std::string staged_name(const std::string& target) { return target == "criterion" ? "criteria" : target + "s"; }
+
 /// SQL that is true when `v` names no existing or staged record of `target`:
 /// a conjunction of NOT EXISTS, each of which PostgreSQL plans as an anti-join.
 std::string unknown(const std::string& target, const std::string& v)
@@ -199,6 +211,9 @@ std::string unknown(const std::string& target, const std::string& v)
     else if (target == "source")
         lookups = {"stage_sources x WHERE x.key = {0}", "stage_sources x WHERE x.url = {0}",
                    "source x WHERE x.key = {0}", "source x WHERE x.url = {0}"};
+    else if (const char* t = keyed_table(target))
+        lookups = {fmt::format("stage_{} x WHERE x.key = {{0}}", staged_name(target)),
+                   std::string(t) + " x WHERE x.key = {0}"};
     else if (target == "region")
         lookups = {"region x WHERE x.code = {0}", "region x WHERE x.m49 = {0}",
                    "region x WHERE lower(x.name) = lower({0})"};
@@ -227,6 +242,12 @@ const Reference references[] = {
     {"regions", "mechanism", "mechanism"},
     {"regions", "region", "region"},
     {"assessments", "mechanism", "mechanism"},
+    {"criteria", "framework", "framework"},
+    {"criterion_indicators", "criterion", "criterion"},
+    {"criterion_indicators", "indicator", "indicator"},
+    {"observations", "mechanism", "mechanism"},
+    {"observations", "indicator", "indicator"},
+    {"observations", "assessor", "assessor"},
 };
 
 bool has_default(const std::string& type, const std::string& field);
@@ -239,6 +260,13 @@ const std::pair<const char*, const char*> existing_record[] = {
     {"mechanisms", "EXISTS (SELECT 1 FROM mechanism x WHERE x.slug = s.slug)"},
     {"assessments", "EXISTS (SELECT 1 FROM assessment x JOIN mechanism m ON m.id = x.mechanism_id "
                     "WHERE m.slug = s.mechanism AND x.principle::text = s.principle)"},
+    {"frameworks", "EXISTS (SELECT 1 FROM framework x WHERE x.key = s.key)"},
+    {"criteria", "EXISTS (SELECT 1 FROM criterion x WHERE x.key = s.key)"},
+    {"indicators", "EXISTS (SELECT 1 FROM indicator x WHERE x.key = s.key)"},
+    {"assessors", "EXISTS (SELECT 1 FROM assessor x WHERE x.key = s.key)"},
+    {"observations", "EXISTS (SELECT 1 FROM observation x JOIN mechanism m ON m.id = x.mechanism_id "
+                     "JOIN indicator i ON i.id = x.indicator_id JOIN assessor a ON a.id = x.assessor_id "
+                     "WHERE m.slug = s.mechanism AND i.key = s.indicator AND a.key = s.assessor)"},
 };
 
 void add_problems(Batch& batch, db::Transaction& tx, const std::string& sql, const db::Params& params = {})
@@ -435,6 +463,8 @@ std::vector<std::string> lookups(const std::string& target)
     if (target == "stakeholder group")
         return {"SELECT code AS k, id FROM stakeholder_group",
                 "SELECT lower(name) AS k, min(id) AS id FROM stakeholder_group GROUP BY lower(name)"};
+    if (const char* t = keyed_table(target))
+        return {std::string("SELECT key AS k, id FROM ") + t};
     return {"SELECT key AS k, id FROM source", "SELECT url AS k, id FROM source WHERE url IS NOT NULL"};
 }
 
@@ -513,6 +543,26 @@ std::vector<MergeSpec> merge_specs()
          "assessment",
          {{"mechanism_id", "s.mechanism_ref"}, {"principle", "s.principle::principle"}},
          {cast("score", "score", "smallint"), text("evidence"), source_column()}},
+        {"frameworks", "framework", {{"key", "s.key"}}, {text("name"), text("description"), source_column()}},
+        {"criteria",
+         "criterion",
+         {{"key", "s.key"}},
+         {{"framework_id", "framework", "s.framework_ref", ""}, text("name"), text("description"), source_column()}},
+        {"indicators", "indicator", {{"key", "s.key"}}, {text("text"), text("description"), source_column()}},
+        {"criterion_indicators",
+         "criterion_indicator",
+         {{"criterion_id", "s.criterion_ref"}, {"indicator_id", "s.indicator_ref"}},
+         {source_column()}},
+        {"assessors",
+         "assessor",
+         {{"key", "s.key"}},
+         {text("name"), text("url"), text("description"), source_column()}},
+        {"observations",
+         "observation",
+         {{"mechanism_id", "s.mechanism_ref"}, {"indicator_id", "s.indicator_ref"}, {"assessor_id", "s.assessor_ref"}},
+         {cast("value", "value", "observation_value"), text("evidence"), text("observer"),
+          cast("observed", "observed", "date"), cast("valid_from", "valid_from", "smallint"),
+          cast("valid_to", "valid_to", "smallint"), source_column()}},
     };
 }
 
@@ -549,12 +599,14 @@ std::string merge_sql(const MergeSpec& m)
     }
     return fmt::format(R"(
         WITH input AS (
-            SELECT {key_exprs}{picks}
+            SELECT {key_exprs}{picks}, s.ord
               FROM {stage} s LEFT JOIN {table} t ON {join}
              WHERE {filter}),
         merged AS (
+            -- In file order, so that new rows' ids (and the order of criteria,
+            -- say) follow the order the contributor wrote them in.
             INSERT INTO {table} AS t ({keys}{cols}, contributed_by, review_status)
-            SELECT {keys}{cols}, $1, $2::review_status FROM input
+            SELECT {keys}{cols}, $1, $2::review_status FROM input ORDER BY ord
             ON CONFLICT ({keys}) DO UPDATE
                SET {sets}contributed_by = EXCLUDED.contributed_by, review_status = EXCLUDED.review_status
              WHERE (ROW({old_vals}, NULL)) IS DISTINCT FROM (ROW({new_vals}, NULL))
@@ -589,6 +641,7 @@ std::string canonical(const std::string& type, const Field& f)
                          : target.rfind("area", 0) == 0  ? "code FROM issue_area"
                          : target == "region"            ? "code FROM region"
                          : target == "stakeholder group" ? "code FROM stakeholder_group"
+                         : keyed_table(target)           ? "key FROM " + std::string(keyed_table(target))
                                                          : "key FROM source";
     if (f.name == "source" && type != "sources")
         return fmt::format("coalesce((SELECT {} WHERE id = {}), {}, (SELECT key FROM source WHERE id = (SELECT id "

@@ -31,6 +31,8 @@ std::vector<Enumeration> make()
         {"principle",
          true,
          {"openness", "transparency", "inclusiveness", "accountability", "consensus", "predictability"}},
+        {"observation_value", true, {"yes", "partly", "no"}},
+        {"criterion_rating", true, {"met", "partly", "not_met", "disputed", "unknown"}},
         {"node_kind", false, {"area", "mechanism", "stakeholder", "region"}},
         {"edge_kind", false, edges},
     };

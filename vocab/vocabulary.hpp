@@ -39,6 +39,8 @@ inline constexpr std::string_view area_strength = "area_strength";
 inline constexpr std::string_view relation_kind = "relation_kind";
 inline constexpr std::string_view stakeholder_role = "stakeholder_role";
 inline constexpr std::string_view principle = "principle";
+inline constexpr std::string_view observation_value = "observation_value";
+inline constexpr std::string_view criterion_rating = "criterion_rating";
 /// The kinds of node in the graph_node view (not an SQL enum).
 inline constexpr std::string_view node_kind = "node_kind";
 /// The kinds of edge in the graph_edge view: the relation kinds and the
