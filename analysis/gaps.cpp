@@ -1,5 +1,6 @@
 #include "analysis/gaps.hpp"
 
+#include "evaluation/evaluation.hpp"
 #include "graph/linkage.hpp"
 #include "queries/catalogue.hpp"
 #include "text/text.hpp"
@@ -24,7 +25,7 @@ using text::join;
 const std::vector<std::string> kinds{
     "uncovered",     "thin",           "no_global",           "no_multistakeholder",
     "adjacent_only", "region_missing", "stakeholder_missing", "single_point_of_failure",
-    "fragmented",    "deep_nesting",   "low_assessment"};
+    "fragmented",    "deep_nesting",   "low_assessment",      "criterion_unmet"};
 
 int severity_rank(const std::string& s) { return s == "high" ? 0 : s == "medium" ? 1 : 2; }
 
@@ -310,6 +311,35 @@ void coverage_findings(const GapReport& r, const GapOptions& o, const NameLookup
               fmt::format("Every assessed mechanism addressing {} scores {} or less on {} ({} assessed).", node->name,
                           best, principle, assessed),
               fmt::format("every assessed mechanism scores {} or less on {}", best, principle), {}, node->covering);
+    }
+}
+
+/// criterion_unmet: a covered node none of whose mechanisms is rated met on a
+/// criterion. A data gap when some covering mechanism's rating is unknown or
+/// disputed (evidence could settle it), else a coverage gap.
+void evaluation_findings(GapReport& r, const evaluation::Ratings& ratings, Findings& f)
+{
+    for (const auto& n : r.nodes) {
+        if (n.covering.empty())
+            continue;
+        for (const auto& c : ratings.framework.criteria) {
+            bool met = false, unsettled = false;
+            for (const auto& slug : n.covering) {
+                std::string rating = "unknown";
+                if (auto m = ratings.by_mechanism.find(slug); m != ratings.by_mechanism.end())
+                    if (auto it = m->second.find(c.key); it != m->second.end())
+                        rating = it->second;
+                met = met || rating == "met";
+                unsettled = unsettled || rating == "unknown" || rating == "disputed";
+            }
+            if (met)
+                continue;
+            f.add("criterion_unmet", n.code, "low", "assessment",
+                  fmt::format("No mechanism addressing {} is {} met on {} ({}).", n.name,
+                              unsettled ? "known to be rated" : "rated", c.name, ratings.framework.name),
+                  unsettled ? "no covering mechanism is known to meet {}" : "no covering mechanism meets {}", {c.name},
+                  n.covering, unsettled);
+        }
     }
 }
 
@@ -606,7 +636,7 @@ GapReport analyse_recorded(db::Connection& conn, const GapOptions& options, cons
                $1::timestamptz < history_begins() AS too_early)",
                           {moment});
     if (begins.text(0, "too_early") == "t")
-        throw std::invalid_argument("history begins at " + begins.text(0, "begins") +
+        throw std::invalid_argument("--compare: history begins at " + begins.text(0, "begins") +
                                     " (when this database was migrated to keep it): the map cannot be rebuilt as it "
                                     "was recorded at " +
                                     moment);
@@ -674,6 +704,12 @@ GapReport analyse(db::Transaction& tx, const GapOptions& options)
     coverage_findings(r, o, lookup, region_depth, f, assessments);
     graph_findings(r, o, graph::load_linkage(tx, {o.include_proposed, o.active_only, o.as_of, o.with_observatories}),
                    f);
+    if (o.framework) {
+        auto key = evaluation::framework_key(tx, o.framework);  // throws for an unknown framework
+        if (o.assessor && tx.exec("SELECT 1 FROM assessor WHERE key = $1", {*o.assessor}).empty())
+            throw std::invalid_argument("unknown assessor '" + *o.assessor + "'");
+        evaluation_findings(r, evaluation::ratings(tx, *key, o.assessor, o.as_of), f);
+    }
     std::stable_sort(r.findings.begin(), r.findings.end(), [](const Finding& a, const Finding& b) {
         if (severity_rank(a.severity) != severity_rank(b.severity))
             return severity_rank(a.severity) < severity_rank(b.severity);

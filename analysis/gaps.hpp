@@ -33,7 +33,11 @@ struct GapOptions {
     int min_mechanisms = 2;       ///< thin: fewer than this many mechanisms
     int max_depth = 3;            ///< deep_nesting: this many levels down or more
     std::set<std::string> kinds;  ///< empty: every kind
-    std::size_t brokers = 10;     ///< how many brokers to list
+    /// criterion_unmet: rate covering mechanisms against this evaluation
+    /// framework (evaluation/), with this assessor's observations only when set.
+    std::optional<std::string> framework;
+    std::optional<std::string> assessor;
+    std::size_t brokers = 10;  ///< how many brokers to list
 };
 
 /// Finding kinds in report order; severity rules in docs/gaps.md.

@@ -96,6 +96,12 @@ void add_export_command(CLI::App& app, Context& ctx)
     cmd->add_option("--min-mechanisms", gaps.min_mechanisms, "With --with-gaps: the thin threshold of govmap gaps")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    static std::string framework, assessor;
+    cmd->add_option("--framework", framework,
+                    "Add each mechanism's rating on this evaluation framework's criteria as attributes "
+                    "(rating_<criterion>: met, partly, not_met, disputed or unknown)")
+        ->type_name("KEY");
+    cmd->add_option("--assessor", assessor, "With --framework: only this assessor's observations")->type_name("KEY");
     cmd->footer("Attribute names and how to open each format: docs/export.md. The same map always gives the same "
                 "bytes.");
     cmd->callback([&ctx] {
@@ -113,6 +119,12 @@ void add_export_command(CLI::App& app, Context& ctx)
             o.filter.as_of = parse_as_of(as_of);
             o.with_gaps = with_gaps;
             o.gaps = gaps;
+            if (!framework.empty())
+                o.framework = framework;
+            if (!assessor.empty())
+                o.assessor = assessor;
+            if (o.assessor && !o.framework)
+                throw Failure(exit_usage, "--assessor needs --framework");
             output::ExportFormat f = format == "graphml"     ? output::ExportFormat::graphml
                                      : format == "gexf"      ? output::ExportFormat::gexf
                                      : format == "dot"       ? output::ExportFormat::dot

@@ -52,6 +52,12 @@ void add_gaps_command(CLI::App& app, Context& ctx)
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     cmd->add_option("--brokers", o.brokers, "How many brokers (by betweenness) to list")->capture_default_str();
+    static std::string framework, assessor;
+    cmd->add_option("--framework", framework,
+                    "Also report criterion_unmet: covered nodes none of whose mechanisms is rated met on a criterion "
+                    "of this evaluation framework (govmap frameworks lists them)")
+        ->type_name("KEY");
+    cmd->add_option("--assessor", assessor, "With --framework: only this assessor's observations")->type_name("KEY");
     cmd->add_option(
            "--kinds", kinds,
            "Only these finding kinds, comma-separated: " +
@@ -67,6 +73,12 @@ void add_gaps_command(CLI::App& app, Context& ctx)
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
             o.as_of = parse_as_of(as_of);
+            if (!framework.empty())
+                o.framework = framework;
+            if (!assessor.empty())
+                o.assessor = assessor;
+            if (o.assessor && !o.framework)
+                throw Failure(exit_usage, "--assessor needs --framework");
             bool compare_year = compare.size() == 4 || compare == "today";
             if (!compare.empty() && compare_year) {
                 o.compare = parse_as_of(compare);
@@ -88,7 +100,11 @@ void add_gaps_command(CLI::App& app, Context& ctx)
                 // (rolled back): the past does not depend on the snapshot.
                 std::optional<analysis::GapReport> then;
                 if (!compare.empty() && !compare_year) {
-                    o.compare_recorded = analysis::recorded_moment(conn, compare);
+                    try {
+                        o.compare_recorded = analysis::recorded_moment(conn, compare);
+                    } catch (const std::invalid_argument& e) {
+                        throw Failure(exit_usage, "--compare: " + std::string(e.what()));
+                    }
                     auto then_options = o;
                     then_options.include_proposed = false;
                     then = analysis::analyse_recorded(conn, then_options, *o.compare_recorded);
@@ -98,7 +114,7 @@ void add_gaps_command(CLI::App& app, Context& ctx)
                 if (then)
                     report.comparison = analysis::compare(*then, report, std::nullopt, o.compare_recorded);
             } catch (const std::invalid_argument& e) {
-                throw Failure(exit_usage, "--compare: " + std::string(e.what()));
+                throw Failure(exit_usage, e.what());
             }
             output::ReportFormat f = format == "markdown" ? output::ReportFormat::markdown
                                      : format == "json"   ? output::ReportFormat::json

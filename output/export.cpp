@@ -1,5 +1,7 @@
 #include "output/export.hpp"
 
+#include "evaluation/evaluation.hpp"
+
 #include "analysis/gaps.hpp"
 #include "output/writers.hpp"
 #include "queries/catalogue.hpp"
@@ -178,6 +180,32 @@ ExportCounts export_graph(db::Transaction& tx, const ExportOptions& options, con
         extra = gap_values(*gaps, columns);
     }
 
+    std::unordered_map<std::string, std::vector<db::Value>> rating_values;
+    std::size_t rating_width = 0;
+    if (options.framework) {
+        auto key = evaluation::framework_key(tx, options.framework);
+        if (options.assessor && tx.exec("SELECT 1 FROM assessor WHERE key = $1", {*options.assessor}).empty())
+            throw std::invalid_argument("unknown assessor '" + *options.assessor + "'");
+        auto ratings = evaluation::ratings(tx, *key, options.assessor, options.filter.as_of);
+        for (const auto& c : ratings.framework.criteria) {
+            std::string name = c.key.substr(c.key.rfind(*key + ".", 0) == 0 ? key->size() + 1 : 0);
+            std::replace_if(
+                name.begin(), name.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
+            node_attrs.push_back({"rating_" + name, AttrType::string});
+        }
+        rating_width = ratings.framework.criteria.size();
+        std::vector<db::Value> unknown(rating_width, std::string("unknown"));
+        // Every mechanism node gets a value: no observation is "unknown".
+        rating_values[""] = unknown;
+        for (const auto& [slug, by_criterion] : ratings.by_mechanism) {
+            auto values = unknown;
+            for (std::size_t i = 0; i < rating_width; ++i)
+                if (auto it = by_criterion.find(ratings.framework.criteria[i].key); it != by_criterion.end())
+                    values[i] = it->second;
+            rating_values["mechanism:" + slug] = std::move(values);
+        }
+    }
+
     ExportCounts counts;
     std::string about = queries::map_info(tx, options.filter.include_proposed).describe() +
                         (options.filter.as_of ? fmt::format(", as of {}.", *options.filter.as_of) : ", all years.");
@@ -208,8 +236,14 @@ ExportCounts export_graph(db::Transaction& tx, const ExportOptions& options, con
                 n.values.insert(n.values.end(), it->second.begin(), it->second.end());
                 n.gap = n.kind == "area" && it->second.front() == std::string("0");
             } else {
-                n.values.resize(node_attrs.size());
+                n.values.resize(node_attrs.size() - rating_width);
             }
+        }
+        if (rating_width) {
+            const auto& values = n.kind == "mechanism"
+                                     ? (rating_values.count(n.id) ? rating_values.at(n.id) : rating_values.at(""))
+                                     : std::vector<db::Value>(rating_width);
+            n.values.insert(n.values.end(), values.begin(), values.end());
         }
         writer->node(n);
         ++counts.nodes;

@@ -21,6 +21,10 @@ struct ExportOptions {
     /// active_only, with_observatories, thresholds); include_proposed and
     /// as_of always come from the filter, so that the numbers agree with the nodes.
     analysis::GapOptions gaps;
+    /// Mechanisms' ratings on this evaluation framework's criteria, as
+    /// attributes rating_<criterion> (the criterion key after the framework's).
+    std::optional<std::string> framework;
+    std::optional<std::string> assessor;
 };
 
 struct ExportCounts {

@@ -88,6 +88,8 @@ std::string settings(const GapReport& r)
         counting.push_back(fmt::format("compared with {}", *o.compare));
     if (o.compare_recorded)
         counting.push_back(fmt::format("compared with the map as recorded on {}", *o.compare_recorded));
+    if (o.framework)
+        counting.push_back("evaluated against " + *o.framework + (o.assessor ? " by " + *o.assessor : ""));
     return r.map.describe() + ". Settings: " + text::join(counting) + ".";
 }
 
@@ -333,6 +335,8 @@ std::string json(const GapReport& r)
     filters["max_depth"] = o.max_depth;
     filters["as_of"] = o.as_of ? J(*o.as_of) : J(nullptr);
     filters["with_observatories"] = o.with_observatories;
+    filters["framework"] = o.framework ? J(*o.framework) : J(nullptr);
+    filters["assessor"] = o.assessor ? J(*o.assessor) : J(nullptr);
     filters["compare"] = o.compare ? J(*o.compare) : o.compare_recorded ? J(*o.compare_recorded) : J(nullptr);
     filters["kinds"] = o.kinds.empty() ? J(finding_kinds()) : J(o.kinds);
     out["filters"] = filters;

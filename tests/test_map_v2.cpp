@@ -192,8 +192,8 @@ TEST_CASE("The option --as-of shows the map as it stood during that year: mechan
     auto links_at = [&](std::optional<int> year) {
         auto g = graph::load_linkage(m.conn, {false, false, year, false});
         V pairs;
-        for (auto [a, b] : g.links)
-            pairs.push_back(g.slug[a] + "-" + g.slug[b]);
+        for (auto [a, b] : g.links)  // a link has no direction: name its ends in order
+            pairs.push_back(std::min(g.slug[a], g.slug[b]) + "-" + std::max(g.slug[a], g.slug[b]));
         std::sort(pairs.begin(), pairs.end());
         return pairs;
     };
