@@ -97,7 +97,7 @@ std::string settings(const GapReport& r)
 const char* const counting_rule =
     "A mechanism that addresses an issue also covers its area and cluster; a mechanism is multistakeholder when "
     "anyone may take part or two or more stakeholder groups take part in its decisions; a data gap is a finding that "
-    "could change if missing participation, region or year data were recorded.";
+    "could change if missing participation, region, year or evaluation data were recorded.";
 
 std::vector<const Concern*> concerns_with(const GapReport& r, const std::string& basis, const std::string& severity)
 {
@@ -185,12 +185,12 @@ std::string text(const GapReport& r, bool colour)
     for (const char* basis : {"coverage", "data"}) {
         if (count_concerns(r, basis) == 0)
             continue;
-        out +=
-            std::string("\n") +
-            (basis == std::string("coverage")
-                 ? paint("Coverage gaps", "1")
-                 : paint("Data gaps (could change if missing participation, region or year data were recorded)", "1")) +
-            "\n";
+        out += std::string("\n") +
+               (basis == std::string("coverage") ? paint("Coverage gaps", "1")
+                                                 : paint("Data gaps (could change if missing participation, region, "
+                                                         "year or evaluation data were recorded)",
+                                                         "1")) +
+               "\n";
         for (const char* sev : severities) {
             auto list = concerns_with(r, basis, sev);
             if (list.empty())
@@ -623,7 +623,8 @@ svg .row.cluster { font-weight: bold; } .settings { color: #444; }
     out += "<section id=\"coverage-gaps\">\n<h2>Coverage gaps</h2>\n";
     out += count_concerns(r, "coverage") ? concern_table(r, "coverage") : std::string("<p>None.</p>\n");
     out += "</section>\n<section id=\"data-gaps\">\n<h2>Data gaps</h2>\n<p>These could change if missing "
-           "participation, region or year data were recorded (<code>govmap check</code> lists what is missing).</p>\n";
+           "participation, region, year or evaluation data were recorded (<code>govmap check</code> lists what is "
+           "missing).</p>\n";
     out += count_concerns(r, "data") ? concern_table(r, "data") : std::string("<p>None.</p>\n");
     out += "</section>\n";
     if (r.comparison) {

@@ -141,7 +141,7 @@ TEST_CASE("The rating rule: all yes, mixed, all no, nothing observed")
         CHECK(c.rating == "unknown");
 }
 
-TEST_CASE("Contradicting assessors make an indicator disputed; one assessor alone settles it")
+TEST_CASE("Contradicting assessors make an indicator disputed, and one assessor alone settles it")
 {
     Map m;
     auto e = m.evaluate();
@@ -175,7 +175,7 @@ TEST_CASE("Observations count only in the years they held with --as-of")
     CHECK(rating(m.evaluate(), "m5", "f.c4").rating == "met");  // any time
 }
 
-TEST_CASE("--under rates the mechanisms addressing a node; unknown names are refused")
+TEST_CASE("--under rates the mechanisms addressing a node, and unknown names are refused")
 {
     Map m;
     CHECK(slugs(m.evaluate({std::nullopt, std::nullopt, std::nullopt, {}, std::string("x.two")})) == V{"m1", "m2"});

@@ -98,7 +98,7 @@ TEST_CASE("Chromium renders the HTML report to a non-blank PNG and to a PDF with
         CHECK(starts.count(heading) == 1);
     }
     std::string all = shell("pdftotext '" + pdf.string() + "' -");
-    CHECK(all.find("Map data version 2.0.0") != std::string::npos);
+    CHECK(all.find("Map data version 2.1.0") != std::string::npos);
     CHECK(all.find("Taxation") != std::string::npos);
     fs::remove_all(profile);
 }
