@@ -16,6 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 using namespace govmap;
 
@@ -105,6 +107,14 @@ const evaluation::CriterionResult& rating(const evaluation::Evaluation& e, const
 }
 
 using V = std::vector<std::string>;
+
+std::string read_file(const std::filesystem::path& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
 
 std::vector<std::string> slugs(const evaluation::Evaluation& e)
 {
@@ -314,4 +324,40 @@ TEST_CASE("The bundled map rates the IGF on each of the twelve items of its mand
         test::run_govmap({"evaluate", "igf", "--framework", "tunis-72"}, {{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}});
     for (char c = 'a'; c <= 'l'; ++c)
         CHECK(text.out.find(std::string("(") + c + ")") != std::string::npos);
+}
+
+TEST_CASE("evaluate writes text, Markdown, JSON, CSV and HTML that their readers accept")
+{
+    Map m;
+    test::TempDir dir;
+    for (const std::string format : {"text", "markdown", "json", "csv", "html"}) {
+        auto path = (dir.path() / ("e." + format)).string();
+        auto out = m.govmap({"evaluate", "--format", format, "--out", path});
+        INFO(format << ": " << out.all());
+        REQUIRE(out.code == 0);
+    }
+    auto j = nlohmann::json::parse(read_file(dir.path() / "e.json"));
+    CHECK(j["mechanisms"].size() == 4);
+    CHECK(j["disagreements"].size() == 1);
+    // CSV: one row per mechanism and criterion (4 x 4), read by Python's csv module.
+    std::string csv_check =
+        "python3 -c 'import csv, sys; rows = list(csv.DictReader(open(sys.argv[1], newline=\"\"))); "
+        "assert len(rows) == 16, len(rows); "
+        "assert {r[\"rating\"] for r in rows if r[\"mechanism\"] == \"m1\"} == "
+        "{\"met\", \"not_met\", \"partly\", \"unknown\"}' " +
+        (dir.path() / "e.csv").string();
+    CHECK(std::system(csv_check.c_str()) == 0);
+    // HTML: Python's parser sees the matrix with a row per mechanism.
+    std::string html_check = "python3 -c 'import sys; from html.parser import HTMLParser\n"
+                             "class P(HTMLParser):\n"
+                             "    rows = 0\n"
+                             "    def handle_starttag(self, tag, attrs):\n"
+                             "        if tag == \"tr\": P.rows += 1\n"
+                             "P().feed(open(sys.argv[1]).read()); assert P.rows == 5, P.rows' " +
+                             (dir.path() / "e.html").string();
+    CHECK(std::system(html_check.c_str()) == 0);
+    auto md = read_file(dir.path() / "e.markdown");
+    CHECK(md.find("| Mechanism | Criterion one | Criterion two | Criterion three | Criterion four |") !=
+          std::string::npos);
+    CHECK(md.find("| Mechanism One | met 2/2 | not met 1/1 | partly 2/2 | unknown |") != std::string::npos);
 }
