@@ -12,6 +12,7 @@ const std::vector<CheckItem>& check_items()
         {"source", "the mechanism names no source"},
         {"areas", "addresses no issue area (observatories excepted)"},
         {"link_source", "a link (area, relation, participation, region) without a source"},
+        {"observation_source", "an evaluation observation without a source"},
     };
     return items;
 }
@@ -63,11 +64,16 @@ db::Result missing_data(db::Transaction& tx, bool include_proposed)
             UNION ALL
             SELECT m.slug, m.name, 'link_source', 'operates in ' || x.code
               FROM mechanism_region r JOIN m ON m.id = r.mechanism_id JOIN region x ON x.id = r.region_id
-             WHERE r.source_id IS NULL AND review_counts(r.review_status, $1::boolean))
+             WHERE r.source_id IS NULL AND review_counts(r.review_status, $1::boolean)
+            UNION ALL
+            SELECT m.slug, m.name, 'observation_source', i.key || ' by ' || a.key
+              FROM observation o JOIN m ON m.id = o.mechanism_id JOIN indicator i ON i.id = o.indicator_id
+              JOIN assessor a ON a.id = o.assessor_id
+             WHERE o.source_id IS NULL AND review_counts(o.review_status, $1::boolean))
         SELECT slug, name, item, detail FROM missing
          ORDER BY slug COLLATE "C",
                   array_position(ARRAY['founded', 'ended', 'participation', 'regions', 'source', 'areas',
-                                       'link_source'], item),
+                                       'link_source', 'observation_source'], item),
                   detail COLLATE "C")",
                    {include_proposed ? "true" : "false"});
 }

@@ -361,3 +361,18 @@ TEST_CASE("evaluate writes text, Markdown, JSON, CSV and HTML that their readers
           std::string::npos);
     CHECK(md.find("| Mechanism One | met 2/2 | not met 1/1 | partly 2/2 | unknown |") != std::string::npos);
 }
+
+TEST_CASE("govmap check lists an observation without a source")
+{
+    Map m;
+    CHECK(m.govmap({"check", "--format", "csv"}).out.find("observation_source") == std::string::npos);
+    importer::Options o;
+    o.contributor = "test";
+    REQUIRE(
+        importer::import(m.conn, {{"observations.csv", "mechanism,indicator,assessor,value\nm4,i1,a,yes\n", {}, {}}}, o)
+            .problems.empty());
+    auto out = m.govmap({"check", "--format", "csv"});
+    CHECK(out.code == 5);
+    CHECK(out.out.find("observation_source") != std::string::npos);
+    CHECK(out.out.find("i1 by a") != std::string::npos);
+}
