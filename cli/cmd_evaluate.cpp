@@ -1,6 +1,7 @@
 // govmap evaluate: mechanisms rated against a framework's criteria, with the
 // evidence behind each rating; govmap frameworks: what frameworks the map holds.
 #include "cli/commands.hpp"
+#include "cli/output_file.hpp"
 #include "evaluation/evaluation.hpp"
 #include "output/evaluation.hpp"
 #include "text/text.hpp"
@@ -69,10 +70,7 @@ void add_evaluate_commands(CLI::App& app, Context& ctx)
                 fmt::print("{}", rendered);
                 return;
             }
-            std::ofstream file(out_path, std::ios::binary);
-            file << rendered;
-            if (!file)
-                throw Failure(exit_failure, "cannot write " + out_path);
+            write_file(out_path, rendered);
             ctx.info("wrote {} ({})", out_path,
                      text::count_of(static_cast<long>(e.mechanisms.size()), "mechanism", "mechanisms"));
         };

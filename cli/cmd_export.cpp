@@ -1,6 +1,7 @@
 // govmap export: the map (or part of it) for Gephi, Cytoscape, yEd, Graphviz, the web and Kumu.
 #include "analysis/gaps.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_file.hpp"
 #include "output/export.hpp"
 
 #include <CLI/CLI.hpp>
@@ -27,39 +28,6 @@ std::set<std::string> split(const std::vector<std::string>& items)
     }
     return out;
 }
-
-/// Writes through a temporary file renamed into place, so that a failed
-/// export never leaves half a file where a good one was.
-class AtomicFile {
-public:
-    explicit AtomicFile(std::filesystem::path path) : path_(std::move(path)), tmp_(path_.string() + ".tmp")
-    {
-        out_.open(tmp_, std::ios::binary | std::ios::trunc);
-        if (!out_)
-            throw Failure(exit_failure, "cannot write " + tmp_.string());
-    }
-    ~AtomicFile()
-    {
-        if (!done_) {
-            std::error_code ec;
-            std::filesystem::remove(tmp_, ec);
-        }
-    }
-    std::ostream& stream() { return out_; }
-    void commit()
-    {
-        out_.close();
-        if (!out_)
-            throw Failure(exit_failure, "cannot write " + tmp_.string());
-        std::filesystem::rename(tmp_, path_);
-        done_ = true;
-    }
-
-private:
-    std::filesystem::path path_, tmp_;
-    std::ofstream out_;
-    bool done_ = false;
-};
 
 }  // namespace
 
@@ -149,17 +117,17 @@ void add_export_command(CLI::App& app, Context& ctx)
                         throw Failure(exit_usage, "the csv export writes nodes.csv and edges.csv: give a directory "
                                                   "with --out DIR");
                     std::filesystem::create_directories(out);
-                    AtomicFile nodes(std::filesystem::path(out) / "nodes.csv");
-                    AtomicFile edges(std::filesystem::path(out) / "edges.csv");
+                    OutputFile nodes(std::filesystem::path(out) / "nodes.csv");
+                    OutputFile edges(std::filesystem::path(out) / "edges.csv");
                     counts = run(nodes.stream(), &edges.stream());
                     nodes.commit();
                     edges.commit();
                 } else if (out == "-") {
                     std::ios::sync_with_stdio(false);
                     counts = run(std::cout, nullptr);
-                    std::cout.flush();
+                    check_stdout();
                 } else {
-                    AtomicFile file(out);
+                    OutputFile file(out);
                     counts = run(file.stream(), nullptr);
                     file.commit();
                 }

@@ -1,5 +1,6 @@
 // govmap gaps: coverage and gap findings.
 #include "cli/commands.hpp"
+#include "cli/output_file.hpp"
 #include "output/report.hpp"
 #include "text/text.hpp"
 
@@ -123,10 +124,7 @@ void add_gaps_command(CLI::App& app, Context& ctx)
                                      : format == "html" ? output::ReportFormat::html
                                                         : output::ReportFormat::text;
             if (!out_path.empty()) {
-                std::ofstream file(out_path, std::ios::binary);
-                file << output::render(report, f, false);
-                if (!file)
-                    throw Failure(exit_failure, "cannot write " + out_path);
+                write_file(out_path, output::render(report, f, false));
                 ctx.info("wrote {} ({}, {})", out_path,
                          text::count_of(static_cast<long>(report.nodes.size()), "node", "nodes"),
                          text::count_of(static_cast<long>(report.concerns.size()), "finding", "findings"));

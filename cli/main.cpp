@@ -1,6 +1,7 @@
 // govmap: a mapping database of Internet-governance mechanisms.
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
+#include "cli/output_file.hpp"
 #include "review/review.hpp"
 #include "schema/embedded.hpp"
 #include "schema/migrate.hpp"
@@ -72,6 +73,7 @@ int run(int argc, char** argv)
     try {
         if (ctx.action)
             ctx.action();
+        cli::check_stdout();
         return cli::exit_ok;
     } catch (const cli::Failure& e) {
         std::fprintf(stderr, "govmap: %s\n", e.what());
@@ -99,6 +101,13 @@ int run(int argc, char** argv)
         return cli::exit_failure;
     } catch (const std::filesystem::filesystem_error& e) {
         std::fprintf(stderr, "govmap: %s\n", e.what());
+        return cli::exit_failure;
+    } catch (const std::system_error& e) {
+        // fmt::print reports a failed write to standard output this way.
+        if (std::string(e.what()).find("cannot write to file") != std::string::npos)
+            std::fprintf(stderr, "govmap: cannot write to standard output: %s\n", e.code().message().c_str());
+        else
+            std::fprintf(stderr, "govmap: internal error: %s\n", e.what());
         return cli::exit_failure;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "govmap: internal error: %s\n", e.what());
