@@ -28,13 +28,17 @@ struct EditFlags {
 void add_flags(CLI::App* cmd, EditFlags& f, bool with_source = true)
 {
     if (with_source)
-        cmd->add_option("--source", f.source, "Source (key or URL) of the record")->type_name("KEY|URL");
+        cmd->add_option("--source", f.source, "Source (key or URL) of the record")
+            ->type_name("KEY|URL")
+            ->check(CLI::Validator([](std::string& v) { return check_text_option(v, 2048); }, "TEXT"));
     cmd->add_flag("--accept", f.accept, "Accept the proposal at once (a reviewer)");
     cmd->add_flag("--dry-run", f.dry_run, "Show what would be proposed; store nothing");
     cmd->add_option("--format", f.format, "text or json")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
-    cmd->add_option("--as", f.as, "Who proposes (a single-user database only; default: your login)")->type_name("NAME");
+    cmd->add_option("--as", f.as, "Who proposes (a single-user database only; default: your login)")
+        ->type_name("NAME")
+        ->check(CLI::Validator([](std::string& v) { return check_text_option(v, 2048); }, "TEXT"));
 }
 
 /// FIELD=VALUE pairs into a record; throws a usage error naming the bad one.

@@ -95,7 +95,8 @@ void add_common(CLI::App* cmd, ImportFlags& f)
 {
     cmd->add_flag("--dry-run", f.dry_run, "Validate and report what would change; write nothing");
     cmd->add_option("--as", f.contributor, "Contributor recorded on inserted and changed rows (default: your login)")
-        ->type_name("NAME");
+        ->type_name("NAME")
+        ->check(CLI::Validator([](std::string& v) { return check_text_option(v, 2048); }, "TEXT"));
     cmd->add_option("--status", f.status,
                     "accepted: change the map (a reviewer); proposed: store a proposal for review and leave the map "
                     "as it is")
@@ -150,7 +151,9 @@ void add_import_commands(CLI::App& app, Context& ctx)
         ->check(CLI::IsMember({"csv", "spreadsheet", "json"}));
     cmd->add_option("--type", imp.type, "Record type of the CSV files, instead of their names or headers")
         ->check(CLI::IsMember(importer::record_type_names()));
-    cmd->add_option("--source", imp.source, "Source (key or URL) for rows that name none")->type_name("KEY|URL");
+    cmd->add_option("--source", imp.source, "Source (key or URL) for rows that name none")
+        ->type_name("KEY|URL")
+        ->check(CLI::Validator([](std::string& v) { return check_text_option(v, 2048); }, "TEXT"));
     add_common(cmd, imp);
     cmd->footer("Every problem is reported as FILE:LINE:FIELD (JSON: FILE:/pointer) and nothing is written "
                 "(exit code 3). Re-importing the same files changes nothing. Columns missing from a file leave "

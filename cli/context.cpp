@@ -19,6 +19,20 @@ const char* const as_of_help =
     "The map as it stood during YEAR: mechanisms founded in or before it and not ended before it, links that held "
     "then; 'today' (the default) is the current year, 'all' ignores time";
 
+std::string check_text_option(const std::string& value, std::size_t max_length)
+{
+    if (value.find_first_not_of(" \t") == std::string::npos)
+        return "must not be empty";
+    if (!text::valid_utf8(value))
+        return "is not valid UTF-8";
+    for (unsigned char c : value)
+        if (c < 0x20 || c == 0x7f)
+            return "must not contain control characters";
+    if (text::utf8_length(value) > max_length)
+        return fmt::format("is too long (at most {} characters)", max_length);
+    return {};
+}
+
 std::optional<int> parse_as_of(const std::string& value)
 {
     std::time_t now = std::time(nullptr);

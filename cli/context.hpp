@@ -38,6 +38,11 @@ public:
 /// the default) or "all" (no time filter). Throws Failure(exit_usage).
 std::optional<int> parse_as_of(const std::string& value);
 
+/// Checks a free-text option (--as, --source, ...): not empty, valid UTF-8,
+/// no NUL or control character, at most `max_length` characters. Returns the
+/// message CLI11 prints (empty when fine).
+std::string check_text_option(const std::string& value, std::size_t max_length = 300);
+
 /// The help text of --as-of, shared by every command that takes it.
 extern const char* const as_of_help;
 

@@ -8,8 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 
 namespace govmap::importer {
 
@@ -887,6 +889,12 @@ void store_proposal(db::Transaction& tx, Report& report, const Options& options)
 
 }  // namespace
 
+/// How many times an import is tried when the server reports a deadlock or a
+/// serialization failure.
+constexpr int max_attempts = 5;
+
+Report import_batch(db::Connection& conn, Batch& batch, const Options& options);
+
 Report import(db::Connection& conn, const std::vector<InputFile>& files, const Options& options)
 {
     auto say = [&](const std::string& what) {
@@ -900,6 +908,31 @@ Report import(db::Connection& conn, const std::vector<InputFile>& files, const O
     }
     check_rows(batch);
 
+    // A deadlock or serialization failure (another writer touching the same
+    // rows) is retried with backoff; the files are read once.
+    const std::size_t file_problems = batch.problems.size();
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return import_batch(conn, batch, options);
+        } catch (const db::Error& e) {
+            if (!e.retryable())
+                throw;
+            if (attempt >= max_attempts)
+                throw db::Error(std::string(e.what()) + fmt::format(" (gave up after {} attempts)", attempt),
+                                e.sqlstate());
+            batch.problems.resize(file_problems);
+            say(fmt::format("retrying after: {}", e.what()));
+            std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
+        }
+    }
+}
+
+Report import_batch(db::Connection& conn, Batch& batch, const Options& options)
+{
+    auto say = [&](const std::string& what) {
+        if (options.progress)
+            options.progress(what);
+    };
     Report report;
     report.rows = batch.records;
     report.dry_run = options.dry_run;

@@ -4,6 +4,7 @@
 #include "importer/csv.hpp"
 #include "text/text.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -54,23 +55,61 @@ void accept(Batch& batch, const RecordType& type, const std::string& file, const
             row.values.emplace_back();
             continue;
         }
-        if (auto message = check_value(f, value))
+        if (auto message = check_value(f, value)) {
             batch.problem(file, loc, f.name, *message);
+            // Text PostgreSQL cannot hold is not staged at all (the row is
+            // refused anyway); other invalid values are, for the later checks.
+            if (value.find('\0') != std::string::npos || !text::valid_utf8(value)) {
+                row.values.emplace_back();
+                continue;
+            }
+        }
         row.values.emplace_back(std::move(value));
     }
     batch.rows[type.name].push_back(std::move(row));
     batch.records += counted;
 }
 
+// ---------------------------------------------------------------- limits
+
+/// Unknown columns named one by one before the rest are counted.
+constexpr std::size_t max_listed_columns = 20;
+/// A document is an object of arrays of objects: 3 levels; a little room beyond.
+constexpr int max_json_depth = 8;
+
 // ---------------------------------------------------------------- JSON
 
 void read_json(Batch& batch, const InputFile& in)
 {
     nlohmann::json doc;
+    // Duplicate member names would silently keep the last value, and deep
+    // nesting has no meaning here: both are refused while parsing.
+    std::vector<std::set<std::string>> members;
+    std::string refused;
+    auto check = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+        using E = nlohmann::json::parse_event_t;
+        if (event == E::object_start || event == E::array_start) {
+            if (depth >= max_json_depth && refused.empty())
+                refused = fmt::format("nested deeper than {} levels", max_json_depth);
+            if (event == E::object_start)
+                members.emplace_back();
+        } else if (event == E::object_end && !members.empty()) {
+            members.pop_back();
+        } else if (event == E::key && !members.empty()) {
+            auto name = parsed.get<std::string>();
+            if (!members.back().insert(name).second && refused.empty())
+                refused = "member '" + name + "' appears twice in one object";
+        }
+        return true;
+    };
     try {
-        doc = nlohmann::json::parse(in.text);
-    } catch (const nlohmann::json::parse_error& e) {
+        doc = nlohmann::json::parse(in.text, check);
+    } catch (const nlohmann::json::exception& e) {  // parse errors, and numbers out of range (1e999)
         batch.problem(in.name, "", "", std::string("invalid JSON: ") + e.what());
+        return;
+    }
+    if (!refused.empty()) {
+        batch.problem(in.name, "", "", "invalid JSON: " + refused);
         return;
     }
     if (!doc.is_object()) {
@@ -246,7 +285,9 @@ void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::
         std::string source = v["source_url"];
         if (!source.empty() && seen_sources.insert(source).second) {
             Row src{in.name, loc, {}, {}, true};
-            src.values = {source_key_for(source), source, source, std::nullopt, std::nullopt};
+            // The address is the title too, shortened to what a title may hold.
+            std::string title = text::utf8_length(source) > 500 ? text::utf8_shorten(source, 500) : source;
+            src.values = {source_key_for(source), title, source, std::nullopt, std::nullopt};
             src.present = {true, true, true, false, false};
             std::string url = source;
             const RecordType& sources = *find_type("sources");
@@ -377,9 +418,13 @@ void read_csv(Batch& batch, const InputFile& in)
         batch.problem(in.name, "", "", "unknown record type '" + *layout + "'");
         return;
     }
+    std::size_t unknown_columns = 0;
     for (const auto& c : header) {
         bool known = type ? type->index(c).has_value()
                           : std::find(sheet_columns.begin(), sheet_columns.end(), c) != sheet_columns.end();
+        // Name the first few; a header of thousands of columns gets one line for the rest.
+        if (!c.empty() && !known && ++unknown_columns > max_listed_columns)
+            continue;
         if (!c.empty() && !known) {
             std::string expected;
             if (type)
@@ -390,6 +435,9 @@ void read_csv(Batch& batch, const InputFile& in)
             batch.problem(in.name, "1", c, "unknown column (expected: " + expected + ")");
         }
     }
+    if (unknown_columns > max_listed_columns)
+        batch.problem(in.name, "1", "",
+                      fmt::format("and {} more unknown columns", unknown_columns - max_listed_columns));
     std::vector<std::string> required;
     if (type) {
         // Only the key: a row that changes an existing record names just the

@@ -240,6 +240,9 @@ std::optional<std::string> check_value(const Field& f, std::string& v)
 {
     if (!valid_utf8(v))
         return std::string("invalid UTF-8");
+    // PostgreSQL text cannot hold NUL: say so here, with the location.
+    if (v.find('\0') != std::string::npos)
+        return std::string("contains a NUL character (\\0 or \\u0000), which text cannot hold");
     if (utf8_length(v) > f.max_length)
         return "too long: " + std::to_string(utf8_length(v)) + " characters, at most " + std::to_string(f.max_length);
     static const std::regex key_form("^[a-z0-9]+([._-][a-z0-9]+)*$");

@@ -185,7 +185,7 @@ TEST_CASE("Observations count only in the years they held with --as-of")
     CHECK(rating(m.evaluate(), "m5", "f.c4").rating == "met");  // any time
 }
 
-TEST_CASE("--under rates the mechanisms addressing a node, and unknown names are refused")
+TEST_CASE("Rating under a node takes the mechanisms addressing it, and unknown names are refused")
 {
     Map m;
     CHECK(slugs(m.evaluate({std::nullopt, std::nullopt, std::nullopt, {}, std::string("x.two")})) == V{"m1", "m2"});

@@ -10,6 +10,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -50,7 +52,7 @@ std::string read(const std::string& path)
 
 }  // namespace
 
-TEST_CASE("--out refuses a device, a FIFO, a directory or a symbolic link, and leaves it as it was")
+TEST_CASE("An output file refuses a device, a FIFO, a directory or a symbolic link, and leaves it as it was")
 {
     Seeded s;
     auto fifo = s.path("pipe");
@@ -137,4 +139,135 @@ TEST_CASE("gaps --out replaces a good file only with a complete one")
     CHECK(s.govmap({"gaps", "--format", "html", "--under", "nowhere", "--out", out}).code == 2);
     CHECK(read(out) == good);
     CHECK(std::distance(std::filesystem::directory_iterator(s.dir.path()), std::filesystem::directory_iterator{}) == 1);
+}
+
+TEST_CASE("An import that meets a deadlock is retried and succeeds")
+{
+    test::TempDatabase tdb;
+    auto conn = tdb.connect();
+    importer::Options o;
+    o.contributor = "test";
+    REQUIRE(importer::import(conn,
+                             {{"mechanisms.csv",
+                               "slug,name,kind,scope,model\na,A,forum,global,multistakeholder\n"
+                               "b,B,forum,global,multistakeholder\n",
+                               {},
+                               {}}},
+                             o)
+                .problems.empty());
+    // Another session holds row a and, once the import holds b and waits for a,
+    // asks for b: a deadlock, which the import (waiting first) is told of.
+    auto other = tdb.connect();
+    auto tx = other.begin();
+    tx.exec("SET LOCAL deadlock_timeout = '30s'");
+    tx.exec("UPDATE mechanism SET name = 'A by other' WHERE slug = 'a'");
+    std::vector<std::string> progress;
+    importer::Report report;
+    auto importing = tdb.connect();
+    std::thread t([&] {
+        importer::Options mine = o;
+        mine.progress = [&](const std::string& what) { progress.push_back(what); };
+        report = importer::import(importing, {{"mechanisms.csv", "slug,name\nb,B new\na,A new\n", {}, {}}}, mine);
+    });
+    auto watcher = tdb.connect();
+    for (int i = 0; i < 200; ++i) {
+        if (test::scalar(watcher, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                  "AND wait_event_type = 'Lock'") != "0")
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    tx.exec("UPDATE mechanism SET name = 'B by other' WHERE slug = 'b'");
+    tx.commit();
+    t.join();
+    CHECK(report.problems.empty());
+    CHECK(std::any_of(progress.begin(), progress.end(),
+                      [](const std::string& p) { return p.find("retrying after") != std::string::npos; }));
+    // The retry ran after the other session committed: the import's values are the last.
+    CHECK(test::scalar(conn, "SELECT string_agg(name, ',' ORDER BY slug) FROM mechanism") == "A new,B new");
+}
+
+namespace {
+
+std::vector<std::string> problems_of(db::Connection& conn, const std::string& name, const std::string& text)
+{
+    importer::Options o;
+    o.contributor = "test";
+    auto r = importer::import(conn, {{name, text, {}, {}}}, o);
+    std::vector<std::string> out;
+    for (const auto& p : r.problems)
+        out.push_back(p.where + ": " + p.message);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("Hostile input meets the documented error path: file, line, field, and an unchanged database")
+{
+    test::TempDatabase tdb;
+    auto conn = tdb.connect();
+    auto before = test::fingerprint(conn);
+    const std::string header = "slug,name,kind,scope,model\n";
+    using Catch::Contains;
+    using Catch::StartsWith;
+
+    auto nul = problems_of(conn, "mechanisms.csv", header + std::string("a,A\0B,forum,global,multistakeholder\n", 36));
+    INFO(Catch::Detail::stringify(nul));
+    REQUIRE(nul.size() == 1);
+    CHECK_THAT(nul[0], StartsWith("mechanisms.csv:2:name") && Contains("NUL"));
+
+    auto json_nul = problems_of(
+        conn, "m.json",
+        R"({"mechanisms": [{"slug": "a", "name": "A\u0000", "kind": "forum", "scope": "global", "model": "multistakeholder"}]})");
+    REQUIRE(json_nul.size() == 1);
+    CHECK_THAT(json_nul[0], StartsWith("m.json:/mechanisms/0/name") && Contains("NUL"));
+
+    auto huge = problems_of(
+        conn, "m.json",
+        R"({"mechanisms": [{"slug": "a", "name": "A", "kind": "forum", "scope": "global", "model": "multistakeholder", "founded": 1e999}]})");
+    REQUIRE(huge.size() == 1);
+    CHECK_THAT(huge[0], StartsWith("m.json: invalid JSON") && Contains("number overflow"));
+
+    auto twice = problems_of(conn, "m.json", R"({"mechanisms": [{"slug": "a", "slug": "b", "name": "A"}]})");
+    REQUIRE(twice.size() == 1);
+    CHECK_THAT(twice[0], Contains("member 'slug' appears twice"));
+
+    std::string deep = R"({"mechanisms": )" + std::string(20, '[') + std::string(20, ']') + "}";
+    auto nested = problems_of(conn, "m.json", deep);
+    REQUIRE(nested.size() == 1);
+    CHECK_THAT(nested[0], Contains("nested deeper than"));
+
+    std::string wide = "slug";
+    for (int i = 0; i < 100000; ++i)
+        wide += ",x" + std::to_string(i);
+    auto columns = problems_of(conn, "mechanisms.csv", wide + "\n");
+    CHECK(columns.size() <= 25);
+    CHECK(std::count_if(columns.begin(), columns.end(), [](const std::string& p) {
+              return p.find("and 99980 more unknown columns") != std::string::npos;
+          }) == 1);
+
+    CHECK(test::fingerprint(conn) == before);
+
+    // A spreadsheet source_url longer than a title may be is still the title, shortened.
+    std::string url = "https://example.org/" + std::string(600, 'p');
+    auto sheet = problems_of(conn, "sheet.csv",
+                             "area,mechanism,scope,model,source_url\nNo such area,Some body,global,multistakeholder," +
+                                 url + "\n");
+    for (const auto& p : sheet)
+        CHECK_THAT(p, StartsWith("sheet.csv:2:"));
+}
+
+TEST_CASE("Free-text options are checked before anything runs")
+{
+    test::TempDatabase tdb;
+    test::TempDir dir;
+    auto file = dir.write("mechanisms.csv", "slug,name,kind,scope,model\na,A,forum,global,multistakeholder\n");
+    test::RunOptions env{{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}};
+    for (const auto& args : {std::vector<std::string>{"import", "--as", "", file},
+                             std::vector<std::string>{"import", "--as", "bad\xff", file},
+                             std::vector<std::string>{"import", "--source", "tab\there", file},
+                             std::vector<std::string>{"add", "mechanism", "slug=b", "--as", " "}}) {
+        auto out = test::run_govmap(args, env);
+        INFO(args[1] << " " << args[2] << ": " << out.all());
+        CHECK(out.code == 2);
+    }
 }
