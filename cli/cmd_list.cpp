@@ -32,7 +32,7 @@ void add_list_commands(CLI::App& app, Context& ctx)
             try {
                 r = queries::list(tx, listing, area.empty() ? std::nullopt : std::optional<std::string>(area));
             } catch (const queries::UnknownName& e) {
-                throw Failure(exit_invalid_input, e.what());
+                throw Failure(exit_usage, e.what());
             }
             output::Format f = output::parse_format(format);
             if (f == output::Format::table) {
@@ -60,7 +60,7 @@ void add_list_commands(CLI::App& app, Context& ctx)
             auto tx = ctx.open_map(conn, show_proposed);
             auto detail = queries::find_mechanism(tx, key);
             if (!detail)
-                throw Failure(exit_invalid_input, "no mechanism '" + key + "' (see `govmap list mechanisms`)");
+                throw Failure(exit_usage, "no mechanism '" + key + "' (see `govmap list mechanisms`)");
             fmt::print("{}", output::render_mechanism(*detail, show_format == "json" ? output::MechanismFormat::json
                                                                                      : output::MechanismFormat::text));
         };

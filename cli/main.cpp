@@ -17,7 +17,8 @@ namespace {
 const char* const exit_codes_help = R"(Exit codes:
   0  success
   1  runtime or database error
-  2  usage error (bad command line)
+  2  usage error (bad command line, or a code, slug or key on it that the map
+     does not hold)
   3  invalid input (rejected file or value; nothing was written)
   4  conflict (the database's schema is newer than this govmap, an applied
      migration was edited, or a proposal is no longer open or out of date)

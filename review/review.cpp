@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <set>
+#include <thread>
 
 namespace govmap::review {
 
@@ -113,8 +115,32 @@ std::vector<std::string> stale_records(db::Transaction& tx, long id)
     return out;
 }
 
+void decide_once(db::Connection& conn, const std::vector<long>& ids, const std::string& note, const std::string& actor,
+                 const std::string& status);
+
+/// A deadlock or serialization failure against another writer is retried
+/// with backoff; the decision is all or nothing each time.
 void decide(db::Connection& conn, const std::vector<long>& ids, const std::string& note, const std::string& actor,
             const std::string& status)
+{
+    constexpr int attempts = 5;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            decide_once(conn, ids, note, actor, status);
+            return;
+        } catch (const db::Error& e) {
+            if (!e.retryable())
+                throw;
+            if (attempt >= attempts)
+                throw db::Error(std::string(e.what()) + fmt::format(" (gave up after {} attempts)", attempt),
+                                e.sqlstate());
+            std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
+        }
+    }
+}
+
+void decide_once(db::Connection& conn, const std::vector<long>& ids, const std::string& note, const std::string& actor,
+                 const std::string& status)
 {
     auto tx = conn.begin();
     begin_writing(tx, actor);

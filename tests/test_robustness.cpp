@@ -271,3 +271,17 @@ TEST_CASE("Free-text options are checked before anything runs")
         CHECK(out.code == 2);
     }
 }
+
+TEST_CASE("A name the map does not hold on the command line is a usage error for every command")
+{
+    Seeded s;
+    for (const auto& args : {std::vector<std::string>{"show", "nosuch"},
+                             std::vector<std::string>{"list", "mechanisms", "--area", "nosuch"},
+                             std::vector<std::string>{"gaps", "--under", "nosuch"},
+                             std::vector<std::string>{"export", "--format", "dot", "--under", "nosuch"},
+                             std::vector<std::string>{"evaluate", "nosuch"}}) {
+        auto out = s.govmap(args);
+        INFO(args[0] << ": " << out.all());
+        CHECK(out.code == 2);
+    }
+}
