@@ -4,6 +4,8 @@
 //   re-import   the same files again (all unchanged)        vs  the first import
 //   export      govmap export GraphML of the whole map       vs  raw COPY out of graph_node/graph_edge
 //   gaps        gap analysis of the whole map                vs  loading the linkage graph alone
+//   nesting     a part_of chain of 5 000 mechanisms           vs  the same chain as cooperates_with
+//               (the cycle checks in the importer and the database, migration 0013)
 // Usage: pg_virtualenv build/bench/govmap_bench [N]   (database from the PG* environment)
 #include "analysis/gaps.hpp"
 #include "graph/linkage.hpp"
@@ -155,6 +157,30 @@ int main(int argc, char** argv)
     double load = median3([] {}, [&] { graph::load_linkage(conn, {}); });
     double gaps = median3([] {}, [&] { analysis::analyse(conn, {}); });
     report("gaps", gaps, "loading the linkage graph alone", load);
+
+    // The nesting checks are linear: a long part_of chain costs about what
+    // the same edges cost as a kind that is not checked.
+    const int chain = 5000;
+    std::string chain_mechanisms = "slug,name,kind,scope,model\n", nested = "from,kind,to\n", flat = nested;
+    for (int i = 0; i < chain; ++i) {
+        chain_mechanisms += fmt::format("c-{0},Chain link {0},process,global,multistakeholder\n", i);
+        if (i > 0) {
+            nested += fmt::format("c-{},part_of,c-{}\n", i, i - 1);
+            flat += fmt::format("c-{},cooperates_with,c-{}\n", i, i - 1);
+        }
+    }
+    auto chain_files = [&](const std::string& relations_csv) {
+        return std::vector<importer::InputFile>{{"mechanisms.csv", chain_mechanisms, {}, {}},
+                                                {"relations.csv", relations_csv, {}, {}}};
+    };
+    auto import_chain = [&](const std::string& relations_csv) {
+        auto r = importer::import(conn, chain_files(relations_csv), options);
+        if (!r.problems.empty())
+            throw std::runtime_error(r.problems.front().where + ": " + r.problems.front().message);
+    };
+    double flat_chain = median3(empty_map, [&] { import_chain(flat); });
+    double nested_chain = median3(empty_map, [&] { import_chain(nested); });
+    report("nesting", nested_chain, "the same chain as cooperates_with", flat_chain);
     admin.begin(db::Isolation::autocommit).exec("DROP DATABASE govmap_bench WITH (FORCE)");
     return 0;
 }
