@@ -248,8 +248,8 @@ void initialise(const Layout& layout, const std::optional<Account>& account, con
         fs::remove_all(layout.data, ec);
         throw Error("initdb failed for " + layout.data.string() + ":\n" + r.output);
     }
-    // Only a socket in the cluster's own 0700 directory: trust authentication
-    // is then limited to the owner (and root).
+    // Only a socket in the cluster's own 0700 directory, and peer
+    // authentication for the one OS user who runs govmap (write_access_rules).
     fs::path conf = layout.data / "govmap.conf";
     {
         std::ofstream out(conf);
@@ -265,6 +265,33 @@ void initialise(const Layout& layout, const std::optional<Account>& account, con
             throw Error("cannot write the configuration of " + layout.data.string());
     }
     chown_to(conf, account);
+}
+
+/// Who may connect: the OS user running govmap, and nobody else, over the
+/// cluster's private socket only (peer authentication, mapped to the govmap
+/// role; no host lines). Written at every start, so that clusters made by
+/// earlier versions (trust) are locked down too.
+void write_access_rules(const Layout& layout, const std::optional<Account>& account)
+{
+    struct passwd* pw = getpwuid(geteuid());
+    if (!pw)
+        throw Error("cannot tell which user is running govmap (uid " + std::to_string(geteuid()) + ")");
+    std::string client = pw->pw_name;
+    if (client.find_first_of(" \t\n\"#") != std::string::npos)
+        throw Error("user name '" + client + "' cannot be written to pg_ident.conf");
+    fs::path hba = layout.data / "pg_hba.conf", ident = layout.data / "pg_ident.conf";
+    {
+        std::ofstream h(hba, std::ios::trunc), i(ident, std::ios::trunc);
+        h << "# Written by govmap at every start: only the OS user who runs govmap, over the cluster's\n"
+          << "# private socket (peer authentication, mapped in pg_ident.conf). No TCP/IP.\n"
+          << "local all all peer map=govmap\n";
+        i << "# Written by govmap: the OS user who runs govmap connects as the role govmap.\n"
+          << "govmap " << client << " " << superuser << "\n";
+        if (!h || !i)
+            throw Error("cannot write the access rules of " + layout.data.string());
+    }
+    chown_to(hba, account);
+    chown_to(ident, account);
 }
 
 void remove_stale_pid_files(const Layout& layout)
@@ -385,6 +412,7 @@ void Cluster::ensure_running(const std::function<void(const std::string&)>& prog
         say("removing a stale postmaster.pid left by a server that is no longer running");
         remove_stale_pid_files(layout_);
     }
+    write_access_rules(layout_, account);
     say("starting the embedded database server");
     start(layout_, account, bindir, s.stale_pid_file);
 

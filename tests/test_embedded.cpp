@@ -229,3 +229,42 @@ TEST_CASE("A GOVMAP_HOME that the server's user cannot reach is refused with a c
     CHECK(out.err.find("cannot reach") != std::string::npos);
     fs::remove_all(dir);
 }
+
+TEST_CASE("Only the OS user who runs govmap may connect, even when another reaches the socket")
+{
+    if (!test::require_or_skip(geteuid() == 0 && std::system("command -v psql >/dev/null") == 0,
+                               "this test needs root (CI runs as root) and psql"))
+        return;
+    Home home;
+    REQUIRE(home.run({"db", "start"}).code == 0);
+    std::ifstream hba(home.data() / "pg_hba.conf");
+    std::string rules((std::istreambuf_iterator<char>(hba)), {});
+    CHECK(rules.find("trust") == std::string::npos);
+    CHECK(rules.find("\nhost") == std::string::npos);
+    CHECK(rules.find("local all all peer map=govmap") != std::string::npos);
+
+    // Open a second socket to everyone, as a careless administrator might:
+    // authentication, not only the directory's permissions, must refuse others.
+    fs::path open_dir = home.dir / "open";
+    fs::create_directory(open_dir);
+    fs::permissions(open_dir, fs::perms(0777), fs::perm_options::replace);
+    {
+        std::ofstream conf(home.data() / "govmap.conf", std::ios::app);
+        conf << "unix_socket_directories = '" << home.data().string() << ", " << open_dir.string() << "'\n"
+             << "unix_socket_permissions = 0777\n";
+    }
+    REQUIRE(home.run({"db", "stop"}).code == 0);
+    auto restarted = home.run({"db", "start"});
+    INFO(restarted.all());
+    REQUIRE(restarted.code == 0);
+    std::vector<std::string> psql{"-X", "-At",    "-h", open_dir.string(), "-p", "5432",
+                                  "-U", "govmap", "-d", "govmap",          "-c", "SELECT 1"};
+    auto mine = test::run_govmap(psql, {test::without_libpq_env(), std::nullopt, std::string("/usr/bin/psql")});
+    INFO(mine.all());
+    CHECK(mine.code == 0);
+    auto other =
+        test::run_govmap(psql, {test::without_libpq_env(), std::string("nobody"), std::string("/usr/bin/psql")});
+    INFO(other.all());
+    CHECK(other.code != 0);
+    CHECK(other.err.find("Peer authentication failed") != std::string::npos);
+}
