@@ -503,7 +503,12 @@ TEST_CASE("Exporting a 200 000-node map streams: memory stays far below the size
     // Buffering the output would need at least its size; streaming needs a few
     // buffers. The bound is a quarter of the output and at most 32 MiB.
     CHECK(size_kb > 64 * 1024);
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer keeps freed memory in quarantine: peak RSS says nothing there.
+    test::require_or_skip(false, "memory bounds are not measured under AddressSanitizer");
+#else
     CHECK(grown_kb < std::min(32L * 1024, size_kb / 4));
+#endif
 }
 
 TEST_CASE("export --with-gaps and gaps agree on every node for the same counting options")
