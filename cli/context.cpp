@@ -80,6 +80,17 @@ std::string login_name()
 
 db::Connection Context::connect(bool require_current_schema) const
 {
+    auto conn = connect_unlimited(require_current_schema);
+    if (lock_timeout) {
+        auto tx = conn.begin(db::Isolation::autocommit);
+        tx.exec("SELECT set_config('lock_timeout', $1, false)",
+                {std::to_string(static_cast<long>(*lock_timeout * 1000)) + "ms"});
+    }
+    return conn;
+}
+
+db::Connection Context::connect_unlimited(bool require_current_schema) const
+{
     auto t = target();
     if (t.origin == db::Origin::embedded) {
         embedded::Cluster cluster(embedded::default_layout());

@@ -48,6 +48,8 @@ extern const char* const as_of_help;
 
 struct Context {
     std::optional<std::string> db_flag;
+    /// --lock-timeout: how long a statement waits for a lock another session holds.
+    std::optional<double> lock_timeout;
     bool verbose = false;
     bool quiet = false;
     /// Set by the chosen subcommand; run after the command line is parsed.
@@ -59,6 +61,7 @@ struct Context {
     /// started and migrated on demand; another server must already be
     /// migrated when `require_current_schema` is set.
     db::Connection connect(bool require_current_schema = true) const;
+    db::Connection connect_unlimited(bool require_current_schema) const;
 
     /// A read transaction on the accepted map, or on the map as if every open
     /// proposal were accepted (--include-proposed); says which proposals do not apply.

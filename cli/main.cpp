@@ -45,6 +45,10 @@ int run(int argc, char** argv)
     app.footer(exit_codes_help);
     app.set_version_flag("--version", std::string("govmap ") + GOVMAP_VERSION + " (schema " +
                                           std::to_string(schema::embedded_migrations().back().version) + ")");
+    app.add_option("--lock-timeout", ctx.lock_timeout,
+                   "Give up after waiting this many seconds for a lock another session holds (default: wait)")
+        ->check(CLI::Range(0.001, 86400.0))
+        ->type_name("SECONDS");
     app.add_option("--db", ctx.db_flag, "PostgreSQL URI or key=value conninfo (overrides GOVMAP_DB and PG*)")
         ->type_name("URI");
     app.add_flag("-v,--verbose", ctx.verbose, "Say more about what happens (on stderr)");
@@ -94,6 +98,13 @@ int run(int argc, char** argv)
         std::fprintf(stderr, "govmap: %s\n", e.what());
         return cli::exit_not_permitted;
     } catch (const db::Error& e) {
+        if (e.sqlstate() == "55P03") {
+            std::fprintf(stderr,
+                         "govmap: gave up waiting for a lock after --lock-timeout %gs: another session holds rows or a "
+                         "table this command needs; nothing was changed (%s)\n",
+                         ctx.lock_timeout.value_or(0), e.what());
+            return cli::exit_failure;
+        }
         std::fprintf(stderr, "govmap: %s\n", e.what());
         // insufficient_privilege: the role may not do this (docs/contributing-data.md).
         return e.sqlstate() == "42501" ? cli::exit_not_permitted : cli::exit_failure;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -267,4 +268,71 @@ TEST_CASE("Only the OS user who runs govmap may connect, even when another reach
     INFO(other.all());
     CHECK(other.code != 0);
     CHECK(other.err.find("Peer authentication failed") != std::string::npos);
+}
+
+namespace {
+
+/// Stops the server the way `pg_ctl stop -m immediate` does (SIGQUIT to the
+/// postmaster: no checkpoint, crash recovery at the next start) and waits.
+void stop_immediately(const Home& home)
+{
+    long pid = home.postmaster_pid();
+    REQUIRE(pid > 0);
+    REQUIRE(kill(static_cast<pid_t>(pid), SIGQUIT) == 0);
+    for (int i = 0; i < 200 && kill(static_cast<pid_t>(pid), 0) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
+std::string count_mechanisms(const Home& home)
+{
+    auto out = home.run({"list", "mechanisms", "--format", "csv"});
+    REQUIRE(out.code == 0);
+    return std::to_string(std::count(out.out.begin(), out.out.end(), '\n') - 1);
+}
+
+}  // namespace
+
+TEST_CASE("The server stopped mid-import or mid-export: a clear failure, then all or nothing")
+{
+    Home home;
+    REQUIRE(home.run({"db", "start"}).code == 0);
+    const int rows = 300000;
+    std::string csv = "slug,name,kind,scope,model\n";
+    for (int i = 0; i < rows; ++i)
+        csv += "m-" + std::to_string(i) + ",Mechanism " + std::to_string(i) + ",forum,global,multistakeholder\n";
+    auto file = (home.dir / "big.csv").string();
+    std::ofstream(file) << csv;
+
+    auto importing = std::async(std::launch::async, [&] { return home.run({"import", file}); });
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    stop_immediately(home);
+    auto imported = importing.get();
+    INFO(imported.all());
+    REQUIRE(home.run({"db", "start"}).code == 0);
+    if (imported.code == 0) {
+        CHECK(count_mechanisms(home) == std::to_string(rows));  // finished before the stop: all
+    } else {
+        CHECK(imported.err.find("govmap:") != std::string::npos);
+        CHECK(imported.err.find("internal error") == std::string::npos);
+        CHECK(count_mechanisms(home) == "0");  // nothing
+        REQUIRE(home.run({"import", file}).code == 0);
+    }
+
+    // Mid-export: no file where the export was going, and nothing half-written beside it.
+    auto out = (home.dir / "out" / "map.graphml").string();
+    fs::create_directory(home.dir / "out");
+    auto exporting = std::async(std::launch::async, [&] {
+        return home.run({"export", "--format", "graphml", "--out", out});
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    stop_immediately(home);
+    auto exported = exporting.get();
+    INFO(exported.all());
+    if (exported.code != 0) {
+        CHECK_FALSE(fs::exists(out));
+        CHECK(fs::is_empty(home.dir / "out"));
+    } else {
+        CHECK(fs::file_size(out) > 0);
+    }
+    REQUIRE(home.run({"db", "start"}).code == 0);
 }

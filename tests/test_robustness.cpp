@@ -285,3 +285,29 @@ TEST_CASE("A name the map does not hold on the command line is a usage error for
         CHECK(out.code == 2);
     }
 }
+
+TEST_CASE("With --lock-timeout a command that waits for a lock gives up clearly and changes nothing")
+{
+    test::TempDatabase tdb;
+    auto conn = tdb.connect();
+    importer::Options o;
+    o.contributor = "test";
+    REQUIRE(
+        importer::import(
+            conn, {{"mechanisms.csv", "slug,name,kind,scope,model\na,A,forum,global,multistakeholder\n", {}, {}}}, o)
+            .problems.empty());
+    test::TempDir dir;
+    auto file = dir.write("mechanisms.csv", "slug,name\na,A changed\n");
+    auto other = tdb.connect();
+    auto tx = other.begin();
+    tx.exec("LOCK TABLE mechanism IN ACCESS EXCLUSIVE MODE");
+    auto start = std::chrono::steady_clock::now();
+    auto out = test::run_govmap({"--lock-timeout", "1", "import", file}, {{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}});
+    auto waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    tx.abort();
+    INFO(out.all());
+    CHECK(out.code == 1);
+    CHECK(out.err.find("gave up waiting for a lock after --lock-timeout 1s") != std::string::npos);
+    CHECK(waited < 30);
+    CHECK(test::scalar(conn, "SELECT name FROM mechanism WHERE slug = 'a'") == "A");
+}
