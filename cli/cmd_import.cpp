@@ -47,11 +47,17 @@ void report(const Context& ctx, const importer::Report& r, const std::string& fo
         out["problems"] = nlohmann::json::array();
         for (const auto& p : r.problems)
             out["problems"].push_back({{"where", p.where}, {"message", p.message}});
+        out["more_problems"] = r.omitted_problems > 0;
         fmt::print("{}\n", out.dump(2));
     } else {
         for (const auto& p : r.problems)
             fmt::print(stderr, "{}: {}\n", p.where, p.message);
+        if (r.omitted_problems > 0)
+            fmt::print(stderr, "... and more problems: only the first {} are shown\n", r.problems.size());
     }
+    if (r.omitted_problems > 0)
+        throw Failure(exit_invalid_input,
+                      fmt::format("more than {} problems found; nothing was imported", r.problems.size()));
     if (!r.problems.empty())
         throw Failure(exit_invalid_input, text::count_of(static_cast<long>(r.problems.size()), "problem", "problems") +
                                               " found; nothing was imported");
@@ -136,9 +142,11 @@ void add_import_commands(CLI::App& app, Context& ctx)
 {
     static ImportFlags imp;
     auto* cmd = app.add_subcommand("import", "Import areas, mechanisms, links and sources from CSV or JSON files");
-    cmd->add_option("files", imp.files, "CSV or JSON files (see docs/import-format.md)")
+    cmd->add_option("files", imp.files,
+                    "CSV or JSON files (see docs/import-format.md), read as streams; '-' reads standard input "
+                    "(name its format with --input-format or --type)")
         ->required()
-        ->check(CLI::ExistingFile);
+        ->check(CLI::ExistingFile | CLI::IsMember({"-"}));
     cmd->add_option("--allow-duplicate", imp.allow_duplicates,
                     "Import this new mechanism although it looks like one the map holds (same name, acronym or "
                     "address); repeat for several")

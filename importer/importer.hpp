@@ -14,15 +14,18 @@
 
 namespace govmap::importer {
 
-/// One input, already read into memory.
+/// One input: a file read as a stream while it is imported, or text in memory.
 struct InputFile {
     std::string name;  ///< used in messages (FILE:LINE:FIELD)
-    std::string text;
+    std::string text;  ///< the content, when `path` is empty
     std::optional<std::string> format;  ///< csv, spreadsheet or json; default: by extension and header
     std::optional<std::string> type;    ///< record type of a CSV file; default: by file name or header
+    std::string path = {};              ///< read from this file ("-": standard input) instead of `text`
 };
 
-/// Reads a file from disk; throws std::runtime_error naming the file.
+/// An input read from `path` ("-": standard input) during the import, in
+/// bounded memory (docs/import-format.md, "Limits"). Checks only that it can
+/// be opened; throws std::runtime_error naming the file.
 InputFile read_input(const std::string& path);
 
 struct Options {
@@ -84,6 +87,7 @@ struct RecordChange {
 
 struct Report {
     std::vector<Problem> problems;         ///< non-empty: nothing was written
+    std::size_t omitted_problems = 0;      ///< more problems, beyond the first 1000, counted only
     std::map<std::string, Counts> counts;  ///< by record type
     std::size_t rows = 0;                  ///< records read
     bool dry_run = false;

@@ -2,6 +2,7 @@
 // a temporary table; checks and merges are a fixed number of set-based
 // statements, whatever the number of rows.
 #include "importer/batch.hpp"
+#include "schema/copy_text.hpp"
 #include "text/text.hpp"
 
 #include <fmt/format.h>
@@ -20,87 +21,11 @@ namespace {
 
 std::string stage_table(const std::string& type) { return "stage_" + type; }
 
-/// Key fields as one string, for finding duplicates within the files.
-std::string key_of(const RecordType& type, const Row& row)
-{
-    std::string key;
-    for (const auto& k : type.key) {
-        const auto& v = row.values[*type.index(k)];
-        key += v ? *v : std::string();
-        key += '\x1f';
-    }
-    return key;
-}
-
-void check_rows(Batch& batch)
-{
-    for (const auto& type : record_types()) {
-        auto it = batch.rows.find(type.name);
-        if (it == batch.rows.end())
-            continue;
-        auto& rows = it->second;
-        std::map<std::string, std::string> first;  // key -> where it first appears
-        // Sources known only by their URL (spreadsheet layout): one per URL,
-        // and none where a file gives that source in full.
-        std::set<std::string> source_urls;
-        if (auto url = type.index("url"); url && type.name == "sources")
-            for (const auto& row : rows)
-                if (!row.derived && row.values[*url])
-                    source_urls.insert(*row.values[*url]);
-        std::vector<Row> kept;
-        for (auto& row : rows) {
-            if (row.derived) {
-                if (!source_urls.insert(*row.values[*type.index("url")]).second)
-                    continue;
-                kept.push_back(std::move(row));
-                continue;
-            }
-            auto [prev, fresh] = first.emplace(key_of(type, row), Batch::where(row.file, row.loc));
-            if (!fresh) {
-                std::string names;
-                for (const auto& k : type.key)
-                    names += (names.empty() ? "" : ", ") + row.values[*type.index(k)].value_or("");
-                batch.problem(row.file, row.loc, type.key.front(),
-                              "duplicate " + type.singular + " '" + names + "' (first at " + prev->second + ")");
-            }
-            kept.push_back(std::move(row));
-        }
-        rows = std::move(kept);
-    }
-    // Rules within one record that the database would otherwise reject without a location.
-    const RecordType& a = *find_type("areas");
-    for (const auto& row : batch.rows["areas"]) {
-        const auto& level = row.values[*a.index("level")];
-        const auto& parent = row.values[*a.index("parent")];
-        if (level == std::string("cluster") && parent)
-            batch.problem(row.file, row.loc, "parent", "a cluster has no parent");
-        else if (level && *level != "cluster" && !parent)
-            batch.problem(row.file, row.loc, "parent", "missing: an area belongs to a cluster and an issue to an area");
-    }
-    const RecordType& m = *find_type("mechanisms");
-    for (const auto& row : batch.rows["mechanisms"]) {
-        const auto& founded = row.values[*m.index("founded")];
-        const auto& ended = row.values[*m.index("ended")];
-        const auto& status = row.values[*m.index("status")];
-        if (founded && ended && std::atoi(ended->c_str()) < std::atoi(founded->c_str()))
-            batch.problem(row.file, row.loc, "ended",
-                          "ended (" + *ended + ") before it was founded (" + *founded + ")");
-        if (ended && row.present[*m.index("status")] && (!status || *status == "active"))
-            batch.problem(row.file, row.loc, "ended",
-                          "an active mechanism has no end year (status concluded, one_off or withdrawn)");
-    }
-    const RecordType& r = *find_type("relations");
-    for (const auto& row : batch.rows["relations"]) {
-        const auto& from = row.values[*r.index("from")];
-        if (from && from == row.values[*r.index("to")])
-            batch.problem(row.file, row.loc, "to", "a mechanism cannot be related to itself");
-    }
-}
-
-/// The staging tables of one transaction: a text column per field, an id
-/// column per reference, the record's position and what it asks (upsert or
-/// delete). Created once; emptied when a transaction stages again (a preview
-/// applies one proposal after another).
+/// The staging tables of a session: a text column per field, an id column
+/// per reference, the record's position and what it asks (upsert or delete).
+/// Created once; emptied whenever records are staged again (a preview applies
+/// one proposal after another). They outlive the staging transaction, so that
+/// a retried merge does not read the files again.
 void create_stage(db::Transaction& tx)
 {
     if (tx.exec("SELECT to_regclass('pg_temp.stage_mechanisms') IS NOT NULL AS present").text(0, "present") == "t") {
@@ -119,7 +44,7 @@ void create_stage(db::Transaction& tx)
             if (f.check == Check::reference)
                 columns += ", " + tx.quote_name(f.name + "_ref") + " bigint";
         }
-        tx.exec(fmt::format("CREATE TEMP TABLE {} ({}) ON COMMIT DROP", stage_table(type.name), columns));
+        tx.exec(fmt::format("CREATE TEMP TABLE {} ({})", stage_table(type.name), columns));
     }
     // The keys other records are checked against and resolved by.
     tx.exec("CREATE INDEX ON stage_mechanisms (slug)");
@@ -136,32 +61,68 @@ void analyse_stage(db::Transaction& tx)
     tx.exec("ANALYZE " + all);
 }
 
-void stage(db::Transaction& tx, const Batch& batch, bool remove)
-{
-    create_stage(tx);
-    for (const auto& type : record_types()) {
-        auto it = batch.rows.find(type.name);
-        if (it == batch.rows.end() || it->second.empty())
-            continue;
-        std::vector<std::string> names{"file", "loc", "ord", "derived", "present", "op"};
-        for (const auto& f : type.fields)
-            names.push_back(f.name);
-        auto writer = tx.copy_in(stage_table(type.name), names);
-        std::vector<db::Value> line;
-        std::size_t ord = 0;
-        for (const auto& row : it->second) {
-            std::string present = "{";
-            for (std::size_t i = 0; i < type.fields.size(); ++i)
-                if (row.present[i])
-                    present += (present.size() > 1 ? "," : "") + type.fields[i].name;
-            line.assign({row.file, row.loc, std::to_string(++ord), row.derived ? "t" : "f", present + "}",
-                         std::string(remove ? "delete" : "upsert")});
-            line.insert(line.end(), row.values.begin(), row.values.end());
-            writer.write(line);
-        }
-        writer.finish();
+/// Takes records from the readers and COPYs them into the staging tables in
+/// chunks: memory holds at most a chunk per record type, whatever the input size.
+class Stager {
+public:
+    Stager(db::Transaction& tx, bool remove) : tx_(tx), op_(remove ? "delete" : "upsert") { create_stage(tx); }
+
+    void add(const RecordType& type, Row&& row)
+    {
+        std::string present = "{";
+        for (std::size_t i = 0; i < type.fields.size(); ++i)
+            if (row.present[i])
+                present += (present.size() > 1 ? "," : "") + type.fields[i].name;
+        std::vector<db::Value> line{std::move(row.file), std::move(row.loc), std::to_string(++ord_[type.name]),
+                                    std::string(row.derived ? "t" : "f"), present + "}", op_};
+        for (auto& v : row.values)
+            line.push_back(std::move(v));
+        // Kept encoded: a chunk's memory is its bytes on the wire.
+        auto& chunk = chunks_[type.name];
+        chunk.push_back(db::encode_copy_line(line));
+        bytes_ += chunk.back().size() + sizeof(std::string);
+        if (bytes_ > chunk_bytes)
+            flush();
     }
-    analyse_stage(tx);
+
+    void flush()
+    {
+        for (auto& [name, lines] : chunks_) {
+            if (lines.empty())
+                continue;
+            const RecordType& type = *find_type(name);
+            std::vector<std::string> names{"file", "loc", "ord", "derived", "present", "op"};
+            for (const auto& f : type.fields)
+                names.push_back(f.name);
+            auto writer = tx_.copy_in(stage_table(type.name), names);
+            for (const auto& line : lines)
+                writer.write_encoded(line);
+            writer.finish();
+            lines.clear();
+            lines.shrink_to_fit();
+        }
+        bytes_ = 0;
+    }
+
+private:
+    /// Rows buffered before they are sent (all types together).
+    static constexpr std::size_t chunk_bytes = 8 << 20;
+    db::Transaction& tx_;
+    std::string op_;
+    std::map<std::string, std::vector<std::string>> chunks_;
+    std::map<std::string, std::size_t> ord_;
+    std::size_t bytes_ = 0;
+};
+
+/// Sources known only by their URL (spreadsheet layout): one per URL, and
+/// none where a file gives that source in full.
+void drop_derived_duplicates(db::Transaction& tx)
+{
+    tx.exec(R"(
+        DELETE FROM stage_sources d
+         WHERE d.derived
+           AND (EXISTS (SELECT 1 FROM stage_sources n WHERE NOT n.derived AND n.url = d.url)
+                OR EXISTS (SELECT 1 FROM stage_sources e WHERE e.derived AND e.url = d.url AND e.ord < d.ord)))");
 }
 
 /// Stages the records of a stored proposal, set-based in the server.
@@ -274,7 +235,8 @@ const std::pair<const char*, const char*> existing_record[] = {
 
 void add_problems(Batch& batch, db::Transaction& tx, const std::string& sql, const db::Params& params = {})
 {
-    auto r = tx.exec(sql, params);
+    // Beyond the problems kept, one more row tells that there are more.
+    auto r = tx.exec(fmt::format("SELECT * FROM ({}) problems LIMIT {}", sql, max_problems + 1), params);
     for (std::size_t i = 0; i < r.size(); ++i)
         batch.problem(r.text(i, "file"), r.text(i, "loc"), r.text(i, "field"), r.text(i, "message"));
 }
@@ -381,8 +343,30 @@ void check_nesting(Batch& batch, db::Transaction& tx)
     }
 }
 
+/// A record given twice in the files (by its key): reported at each later copy.
+void check_duplicate_keys(Batch& batch, db::Transaction& tx)
+{
+    for (const auto& type : record_types()) {
+        std::string keys, names;
+        for (const auto& k : type.key) {
+            keys += (keys.empty() ? "" : ", ") + tx.quote_name(k);
+            names += (names.empty() ? "" : " || ', ' || ") + fmt::format("coalesce(s.{}, '')", tx.quote_name(k));
+        }
+        add_problems(batch, tx,
+                     fmt::format("SELECT s.file, s.loc, $1::text AS field, "
+                                 "'duplicate ' || $2 || ' ''' || {0} || ''' (first at ' || s.first_file || ':' || s.first_loc || ')' AS message "
+                                 "FROM (SELECT x.*, first_value(x.file) OVER w AS first_file, "
+                                 "first_value(x.loc) OVER w AS first_loc, row_number() OVER w AS n "
+                                 "FROM {1} x WHERE NOT x.derived WINDOW w AS (PARTITION BY {2} ORDER BY x.ord)) s "
+                                 "WHERE s.n > 1 ORDER BY s.ord",
+                                 names, stage_table(type.name), keys),
+                     {type.key.front(), type.singular});
+    }
+}
+
 void check_in_database(Batch& batch, db::Transaction& tx, const Options& options)
 {
+    check_duplicate_keys(batch, tx);
     for (const auto& ref : references) {
         std::string v = "s." + tx.quote_name(ref.field);
         add_problems(batch, tx,
@@ -404,7 +388,7 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
     if (options.default_source) {
         auto r = tx.exec("SELECT " + unknown("source", "$1::text") + " AS missing", {*options.default_source});
         if (r.text(0, "missing") == "t")
-            batch.problems.push_back({"--source", "unknown source '" + *options.default_source + "'"});
+            batch.add({"--source", "unknown source '" + *options.default_source + "'"});
     }
     // An area's parent must sit one level up, whether in the files or the database.
     add_problems(batch, tx, R"(
@@ -980,7 +964,7 @@ void store_proposal(db::Transaction& tx, Report& report, const Options& options)
 /// serialization failure.
 constexpr int max_attempts = 5;
 
-Report import_batch(db::Connection& conn, Batch& batch, const Options& options);
+Report import_staged(db::Connection& conn, Batch& batch, const Options& options);
 
 Report import(db::Connection& conn, const std::vector<InputFile>& files, const Options& options)
 {
@@ -988,19 +972,31 @@ Report import(db::Connection& conn, const std::vector<InputFile>& files, const O
         if (options.progress)
             options.progress(what);
     };
+    // The files stream into the session's staging tables in a transaction of
+    // their own, which changes nothing else: a retried merge starts from
+    // them, and a FIFO or standard input is read once.
     Batch batch;
-    for (const auto& f : files) {
-        say("reading " + f.name);
-        read_into(batch, f);
+    {
+        auto tx = conn.begin();
+        Stager stager(tx, options.remove);
+        batch.sink = [&](const RecordType& type, Row&& row) { stager.add(type, std::move(row)); };
+        for (const auto& f : files) {
+            say("reading " + f.name);
+            read_into(batch, f);
+        }
+        stager.flush();
+        drop_derived_duplicates(tx);
+        analyse_stage(tx);
+        tx.commit();
     }
-    check_rows(batch);
+    batch.sink = nullptr;
 
     // A deadlock or serialization failure (another writer touching the same
-    // rows) is retried with backoff; the files are read once.
-    const std::size_t file_problems = batch.problems.size();
+    // rows) is retried with backoff.
+    const std::size_t file_problems = batch.problems.size(), file_omitted = batch.omitted_problems;
     for (int attempt = 1;; ++attempt) {
         try {
-            return import_batch(conn, batch, options);
+            return import_staged(conn, batch, options);
         } catch (const db::Error& e) {
             if (!e.retryable())
                 throw;
@@ -1008,13 +1004,14 @@ Report import(db::Connection& conn, const std::vector<InputFile>& files, const O
                 throw db::Error(std::string(e.what()) + fmt::format(" (gave up after {} attempts)", attempt),
                                 e.sqlstate());
             batch.problems.resize(file_problems);
+            batch.omitted_problems = file_omitted;
             say(fmt::format("retrying after: {}", e.what()));
             std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
         }
     }
 }
 
-Report import_batch(db::Connection& conn, Batch& batch, const Options& options)
+Report import_staged(db::Connection& conn, Batch& batch, const Options& options)
 {
     auto say = [&](const std::string& what) {
         if (options.progress)
@@ -1030,17 +1027,16 @@ Report import_batch(db::Connection& conn, Batch& batch, const Options& options)
     Options o = options;
     o.contributor = begin_writing(tx, options.contributor);
     o.collect_changes = options.collect_changes || options.dry_run || propose;
-    say(fmt::format("staging {} records", batch.records));
-    stage(tx, batch, options.remove);
     say("checking references and cycles");
     check_in_database(batch, tx, o);
     auto refuse = [&] {
         tx.abort();
         report.problems = std::move(batch.problems);
+        report.omitted_problems = batch.omitted_problems;
         report.changes.clear();
         return report;
     };
-    if (!batch.problems.empty())
+    if (batch.problem_count() > 0)
         return refuse();
     say("merging");
     if (propose) {
@@ -1049,12 +1045,12 @@ Report import_batch(db::Connection& conn, Batch& batch, const Options& options)
         tx.exec("SAVEPOINT compare");
         merge(tx, batch, o, report);
         tx.exec("ROLLBACK TO SAVEPOINT compare");
-        if (!batch.problems.empty())
+        if (batch.problem_count() > 0)
             return refuse();
         store_proposal(tx, report, o);
     } else {
         merge(tx, batch, o, report);
-        if (!batch.problems.empty())
+        if (batch.problem_count() > 0)
             return refuse();
     }
     if (options.dry_run)
@@ -1073,13 +1069,15 @@ Report apply_proposal(db::Transaction& tx, long proposal, const Options& options
     o.applying_proposal = proposal;
     if (o.check_references) {
         check_in_database(batch, tx, o);
-        if (!batch.problems.empty()) {
+        if (batch.problem_count() > 0) {
             report.problems = std::move(batch.problems);
+            report.omitted_problems = batch.omitted_problems;
             return report;
         }
     }
     merge(tx, batch, o, report);
     report.problems = std::move(batch.problems);
+    report.omitted_problems = batch.omitted_problems;
     return report;
 }
 

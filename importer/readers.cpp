@@ -7,9 +7,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <istream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -66,7 +72,7 @@ void accept(Batch& batch, const RecordType& type, const std::string& file, const
         }
         row.values.emplace_back(std::move(value));
     }
-    batch.rows[type.name].push_back(std::move(row));
+    batch.emit(type, std::move(row));
     batch.records += counted;
 }
 
@@ -76,95 +82,265 @@ void accept(Batch& batch, const RecordType& type, const std::string& file, const
 constexpr std::size_t max_listed_columns = 20;
 /// A document is an object of arrays of objects: 3 levels; a little room beyond.
 constexpr int max_json_depth = 8;
+/// Members of one JSON object (a record has a few dozen fields at most).
+constexpr std::size_t max_json_members = 1000;
 
 // ---------------------------------------------------------------- JSON
 
-void read_json(Batch& batch, const InputFile& in)
-{
-    nlohmann::json doc;
-    // Duplicate member names would silently keep the last value, and deep
-    // nesting has no meaning here: both are refused while parsing.
-    std::vector<std::set<std::string>> members;
+/// Hands bytes from `source` to the JSON parser and stops (reports the end of
+/// input) once one value runs longer than max_record_bytes since the last
+/// `mark()`: the parser would otherwise hold a string of any length.
+class TokenLimit : public std::streambuf {
+public:
+    explicit TokenLimit(std::streambuf& source) : source_(source) {}
+    void mark() { mark_ = consumed(); }
+    bool exceeded() const { return exceeded_; }
+    bool saw_content() const { return content_; }
+
+protected:
+    int_type underflow() override
+    {
+        if (gptr() < egptr())
+            return traits_type::to_int_type(*gptr());
+        if (consumed() - mark_ > max_record_bytes) {
+            exceeded_ = true;
+            return traits_type::eof();
+        }
+        total_ += static_cast<std::size_t>(egptr() - eback());
+        auto n = source_.sgetn(buffer_, sizeof buffer_);
+        if (n <= 0) {
+            setg(buffer_, buffer_, buffer_);
+            return traits_type::eof();
+        }
+        for (std::streamsize i = 0; i < n && !content_; ++i)
+            content_ = !std::isspace(static_cast<unsigned char>(buffer_[i])) &&
+                       std::string_view("\xEF\xBB\xBF").find(buffer_[i]) == std::string_view::npos;
+        setg(buffer_, buffer_, buffer_ + n);
+        return traits_type::to_int_type(*gptr());
+    }
+
+private:
+    std::size_t consumed() const { return total_ + static_cast<std::size_t>(gptr() - eback()); }
+    std::streambuf& source_;
+    char buffer_[1 << 16];
+    std::size_t total_ = 0, mark_ = 0;
+    bool exceeded_ = false, content_ = false;
+};
+
+/// Reads a document `{"mechanisms": [{...}, ...], ...}` one record at a time
+/// (nlohmann's SAX interface): memory holds one record, never the document.
+class JsonRecords : public nlohmann::json_sax<nlohmann::json> {
+public:
+    JsonRecords(Batch& batch, const std::string& file, TokenLimit& limit) : batch_(batch), file_(file), limit_(limit)
+    {
+    }
+    /// Set when the document itself is refused (reported as one problem).
     std::string refused;
-    auto check = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-        using E = nlohmann::json::parse_event_t;
-        if (event == E::object_start || event == E::array_start) {
-            if (depth >= max_json_depth && refused.empty())
-                refused = fmt::format("nested deeper than {} levels", max_json_depth);
-            if (event == E::object_start)
-                members.emplace_back();
-        } else if (event == E::object_end && !members.empty()) {
-            members.pop_back();
-        } else if (event == E::key && !members.empty()) {
-            auto name = parsed.get<std::string>();
-            if (!members.back().insert(name).second && refused.empty())
-                refused = "member '" + name + "' appears twice in one object";
-        }
+    bool stopped = false;
+
+    bool null() override { return scalar(std::nullopt, true); }
+    bool boolean(bool v) override { return scalar(std::string(v ? "true" : "false"), true); }
+    bool number_integer(number_integer_t v) override { return scalar(std::to_string(v), true); }
+    bool number_unsigned(number_unsigned_t v) override { return scalar(std::to_string(v), true); }
+    bool number_float(number_float_t, const string_t&) override { return scalar(std::nullopt, false); }
+    bool string(string_t& v) override { return scalar(std::move(v), true); }
+    bool binary(binary_t&) override { return scalar(std::nullopt, false); }
+
+    bool start_object(std::size_t) override { return open(true); }
+    bool start_array(std::size_t) override { return open(false); }
+    bool end_array() override { return close(); }
+    bool end_object() override
+    {
+        if (frames_.back().role == Role::record)
+            finish_record();
+        return close();
+    }
+    bool key(string_t& name) override
+    {
+        limit_.mark();
+        Frame& f = frames_.back();
+        if (!f.members.insert(name).second)
+            return refuse("member '" + name + "' appears twice in one object");
+        if (f.members.size() > max_json_members)
+            return refuse(fmt::format("an object with more than {} members", max_json_members));
+        f.key = std::move(name);
         return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override
+    {
+        if (limit_.exceeded())
+            refused = fmt::format("a value longer than {} MiB", max_record_bytes >> 20);
+        else if (!limit_.saw_content())
+            refused = "empty file";
+        else
+            refused = std::string("invalid JSON: ") + e.what();
+        stopped = true;
+        return false;
+    }
+
+private:
+    enum class Role { document, type_array, record, skipped };
+    struct Frame {
+        Role role;
+        bool object;
+        std::string pointer;  ///< JSON pointer of this container
+        std::set<std::string> members;
+        std::string key;        ///< the member whose value comes next
+        std::size_t index = 0;  ///< elements seen (arrays)
+        const RecordType* type = nullptr;
     };
-    try {
-        doc = nlohmann::json::parse(in.text, check);
-    } catch (const nlohmann::json::exception& e) {  // parse errors, and numbers out of range (1e999)
-        batch.problem(in.name, "", "", std::string("invalid JSON: ") + e.what());
-        return;
+
+    bool refuse(std::string why)
+    {
+        refused = "invalid JSON: " + why;
+        stopped = true;
+        return false;
     }
-    if (!refused.empty()) {
-        batch.problem(in.name, "", "", "invalid JSON: " + refused);
-        return;
-    }
-    if (!doc.is_object()) {
-        batch.problem(in.name, "/", "", "the document must be an object with an array per record type");
-        return;
-    }
-    std::size_t before = batch.records;
-    for (const auto& [name, array] : doc.items()) {
-        std::string pointer = "/" + name;
-        if (name == "$schema")
-            continue;
-        const RecordType* type = find_type(name);
-        if (!type) {
-            batch.problem(
-                in.name, pointer, "", "unknown record type (expected one of: " + [] {
-                    std::string all;
-                    for (const auto& t : record_types())
-                        all += (all.empty() ? "" : ", ") + t.name;
-                    return all;
-                }() + ")");
-            continue;
-        }
-        if (!array.is_array()) {
-            batch.problem(in.name, pointer, "", "must be an array");
-            continue;
-        }
-        for (std::size_t i = 0; i < array.size(); ++i) {
-            std::string loc = pointer + "/" + std::to_string(i);
-            const auto& obj = array[i];
-            if (!obj.is_object()) {
-                batch.problem(in.name, loc, "", "must be an object");
-                continue;
+
+    /// The role a value takes where it appears, and its pointer.
+    std::pair<Role, std::string> place(bool container, bool object, bool& ok)
+    {
+        ok = true;
+        if (frames_.empty()) {
+            if (!object) {
+                batch_.problem(file_, "/", "", "the document must be an object with an array per record type");
+                ok = false;
             }
-            std::map<std::string, std::string> given;
-            std::set<std::string> columns;
-            for (const auto& [key, value] : obj.items()) {
-                if (!type->index(key)) {
-                    batch.problem(in.name, loc, key, "unknown field (expected one of: " + type->field_names() + ")");
-                    continue;
-                }
-                columns.insert(key);
-                if (value.is_string())
-                    given[key] = value.get<std::string>();
-                else if (value.is_number_integer())
-                    given[key] = std::to_string(value.get<long long>());
-                else if (value.is_boolean())
-                    given[key] = value.get<bool>() ? "true" : "false";
-                else if (!value.is_null())
-                    batch.problem(in.name, loc, key, "must be a string, a whole number or true/false");
-            }
-            accept(batch, *type, in.name, loc, given, columns);
+            return {Role::document, ""};
         }
+        Frame& parent = frames_.back();
+        if (parent.role == Role::skipped)
+            return {Role::skipped, parent.pointer};
+        std::string pointer =
+            parent.pointer + "/" + (parent.object ? parent.key : std::to_string(parent.index++));
+        if (parent.role == Role::document) {
+            if (parent.key == "$schema")
+                return {Role::skipped, pointer};
+            const RecordType* type = find_type(parent.key);
+            if (!type) {
+                std::string all;
+                for (const auto& t : record_types())
+                    all += (all.empty() ? "" : ", ") + t.name;
+                batch_.problem(file_, pointer, "", "unknown record type (expected one of: " + all + ")");
+            } else if (!container || object) {
+                batch_.problem(file_, pointer, "", "must be an array");
+            } else {
+                next_type_ = type;
+                return {Role::type_array, pointer};
+            }
+            return {Role::skipped, pointer};
+        }
+        if (parent.role == Role::type_array) {
+            if (object)
+                return {Role::record, pointer};
+            batch_.problem(file_, pointer, "", "must be an object");
+            return {Role::skipped, pointer};
+        }
+        // A field of a record.
+        const Frame& record = parent;
+        if (!record.type->index(record.key)) {
+            batch_.problem(file_, record.pointer, record.key,
+                           "unknown field (expected one of: " + record.type->field_names() + ")");
+            ok = false;
+        } else {
+            columns_.insert(record.key);
+            if (container) {
+                batch_.problem(file_, record.pointer, record.key, "must be a string, a whole number or true/false");
+                ok = false;
+            }
+        }
+        return {Role::skipped, pointer};
     }
-    if (batch.records == before && batch.problems.empty())
-        batch.problem(in.name, "", "", "no records in the file");
+
+    bool open(bool object)
+    {
+        limit_.mark();
+        if (frames_.size() >= static_cast<std::size_t>(max_json_depth))
+            return refuse(fmt::format("nested deeper than {} levels", max_json_depth));
+        bool ok = true;
+        auto [role, pointer] = place(true, object, ok);
+        if (frames_.empty() && !ok) {
+            stopped = true;
+            return false;
+        }
+        Frame f{role, object, pointer, {}, {}, 0, nullptr};
+        if (role == Role::type_array)
+            f.type = next_type_;
+        if (role == Role::record) {
+            f.type = frames_.back().type;
+            given_.clear();
+            columns_.clear();
+        }
+        frames_.push_back(std::move(f));
+        return true;
+    }
+
+    bool close()
+    {
+        limit_.mark();
+        frames_.pop_back();
+        return true;
+    }
+
+    bool scalar(std::optional<std::string> value, bool allowed)
+    {
+        limit_.mark();
+        if (frames_.empty()) {
+            batch_.problem(file_, "/", "", "the document must be an object with an array per record type");
+            stopped = true;
+            return false;
+        }
+        if (frames_.back().role != Role::record) {
+            bool ok = true;
+            place(false, false, ok);
+            return true;
+        }
+        const Frame& record = frames_.back();
+        if (!record.type->index(record.key)) {
+            batch_.problem(file_, record.pointer, record.key,
+                           "unknown field (expected one of: " + record.type->field_names() + ")");
+            return true;
+        }
+        columns_.insert(record.key);
+        if (!allowed)
+            batch_.problem(file_, record.pointer, record.key, "must be a string, a whole number or true/false");
+        else if (value)
+            given_[record.key] = std::move(*value);
+        return true;
+    }
+
+    void finish_record()
+    {
+        const Frame& record = frames_.back();
+        accept(batch_, *record.type, file_, record.pointer, given_, columns_);
+        given_.clear();
+        columns_.clear();
+    }
+
+    Batch& batch_;
+    const std::string& file_;
+    TokenLimit& limit_;
+    std::vector<Frame> frames_;
+    const RecordType* next_type_ = nullptr;
+    std::map<std::string, std::string> given_;  ///< the current record's values
+    std::set<std::string> columns_;             ///< and the fields it names
+};
+
+void read_json(Batch& batch, const std::string& name, std::streambuf& in)
+{
+    TokenLimit limit(in);
+    std::istream stream(&limit);
+    std::size_t before = batch.records, problems = batch.problem_count();
+    JsonRecords records(batch, name, limit);
+    nlohmann::json::sax_parse(stream, &records);
+    if (!records.refused.empty()) {
+        batch.problem(name, "", "", records.refused);
+        return;
+    }
+    if (records.stopped)
+        return;
+    if (batch.records == before && batch.problem_count() == problems)
+        batch.problem(name, "", "", "no records in the file");
 }
 
 // ---------------------------------------------------------------- CSV
@@ -238,34 +414,36 @@ struct SheetMechanism {
     std::map<std::string, std::pair<std::string, std::string>> attrs;  ///< field -> (value, line)
 };
 
-void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::string>& header,
-                      std::vector<CsvRecord>& records)
-{
-    const RecordType& mechanisms = *find_type("mechanisms");
-    std::set<std::string> cols(header.begin(), header.end());
-    std::map<std::string, SheetMechanism> by_slug;
-    std::vector<std::string> order;
-    std::set<std::pair<std::string, std::string>> seen_regions;
-    std::set<std::string> seen_sources;
-    for (auto& rec : records) {
+/// The spreadsheet layout, row by row. Links, regions and sources are handed
+/// on at once; a mechanism's attributes are gathered over its rows (they must
+/// agree) and handed on at the end: memory grows with the mechanisms, not the rows.
+class SheetReader {
+public:
+    SheetReader(Batch& batch, const std::string& file, const std::vector<std::string>& header)
+        : batch_(batch), file_(file), header_(header), cols_(header.begin(), header.end())
+    {
+    }
+
+    void row(const CsvRecord& rec)
+    {
         std::string loc = std::to_string(rec.line);
         std::map<std::string, std::string> v;
-        for (std::size_t i = 0; i < header.size(); ++i)
-            v[header[i]] = trim(rec.fields[i]);
+        for (std::size_t i = 0; i < header_.size(); ++i)
+            v[header_[i]] = trim(rec.fields[i]);
         if (v["mechanism"].empty()) {
-            batch.problem(in.name, loc, "mechanism", "missing required field");
-            continue;
+            batch_.problem(file_, loc, "mechanism", "missing required field");
+            return;
         }
         std::string slug =
             !v["slug"].empty() ? v["slug"] : slugify(!v["acronym"].empty() ? v["acronym"] : v["mechanism"]);
         if (slug.empty()) {
-            batch.problem(in.name, loc, "mechanism", "cannot derive a slug from this name; add a 'slug' column");
-            continue;
+            batch_.problem(file_, loc, "mechanism", "cannot derive a slug from this name; add a 'slug' column");
+            return;
         }
-        auto inserted = by_slug.try_emplace(slug, SheetMechanism{loc, {}});
+        auto inserted = by_slug_.try_emplace(slug, SheetMechanism{loc, {}});
         auto it = inserted.first;
         if (inserted.second)
-            order.push_back(slug);
+            order_.push_back(slug);
         auto agree = [&](const std::string& field, const std::string& value) {
             if (value.empty())
                 return;
@@ -273,9 +451,9 @@ void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::
             if (prev == it->second.attrs.end())
                 it->second.attrs[field] = {value, loc};
             else if (prev->second.first != value)
-                batch.problem(in.name, loc, field == "name" ? "mechanism" : field,
-                              "'" + value + "' disagrees with '" + prev->second.first + "' on line " +
-                                  prev->second.second + " for the same mechanism (" + slug + ")");
+                batch_.problem(file_, loc, field == "name" ? "mechanism" : field,
+                               "'" + value + "' disagrees with '" + prev->second.first + "' on line " +
+                                   prev->second.second + " for the same mechanism (" + slug + ")");
         };
         agree("name", v["mechanism"]);
         for (const auto& a : sheet_mechanism_attributes)
@@ -283,8 +461,8 @@ void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::
         agree("source", v["source_url"]);
 
         std::string source = v["source_url"];
-        if (!source.empty() && seen_sources.insert(source).second) {
-            Row src{in.name, loc, {}, {}, true};
+        if (!source.empty() && seen_sources_.insert(source).second) {
+            Row src{file_, loc, {}, {}, true};
             // The address is the title too, shortened to what a title may hold.
             std::string title = text::utf8_length(source) > 500 ? text::utf8_shorten(source, 500) : source;
             src.values = {source_key_for(source), title, source, std::nullopt, std::nullopt};
@@ -292,8 +470,8 @@ void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::
             std::string url = source;
             const RecordType& sources = *find_type("sources");
             if (auto m = check_value(sources.fields[*sources.index("url")], url))
-                batch.problem(in.name, loc, "source_url", *m);
-            batch.rows["sources"].push_back(std::move(src));
+                batch_.problem(file_, loc, "source_url", *m);
+            batch_.emit(sources, std::move(src));
         }
         std::map<std::string, std::string> link{{"mechanism", slug},
                                                 {"area", v["area"]},
@@ -301,17 +479,17 @@ void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::
                                                 {"note", v["notes"]},
                                                 {"source", source}};
         std::set<std::string> link_cols{"mechanism", "area"};
-        if (cols.count("strength"))
+        if (cols_.count("strength"))
             link_cols.insert("strength");
-        if (cols.count("notes"))
+        if (cols_.count("notes"))
             link_cols.insert("note");
-        if (cols.count("source_url"))
+        if (cols_.count("source_url"))
             link_cols.insert("source");
         // Report problems under the sheet's own column names.
-        std::size_t first_problem = batch.problems.size();
-        accept(batch, *find_type("mechanism_areas"), in.name, loc, link, link_cols, false);
-        for (std::size_t p = first_problem; p < batch.problems.size(); ++p) {
-            auto& w = batch.problems[p].where;
+        std::size_t first_problem = batch_.problems.size();
+        accept(batch_, *find_type("mechanism_areas"), file_, loc, link, link_cols, false);
+        for (std::size_t p = first_problem; p < batch_.problems.size(); ++p) {
+            auto& w = batch_.problems[p].where;
             if (w.size() > 5 && w.compare(w.size() - 5, 5, ":note") == 0)
                 w.replace(w.size() - 4, 4, "notes");
             else if (w.size() > 7 && w.compare(w.size() - 7, 7, ":source") == 0)
@@ -323,164 +501,180 @@ void read_spreadsheet(Batch& batch, const InputFile& in, const std::vector<std::
         std::istringstream parts(regions);
         for (std::string r; std::getline(parts, r, ';');) {
             r = trim(r);
-            if (r.empty() || !seen_regions.insert({slug, lower(r)}).second)
+            if (r.empty() || !seen_regions_.insert({slug, lower(r)}).second)
                 continue;
             std::map<std::string, std::string> reg{{"mechanism", slug}, {"region", r}, {"source", source}};
             std::set<std::string> reg_cols{"mechanism", "region"};
-            if (cols.count("source_url"))
+            if (cols_.count("source_url"))
                 reg_cols.insert("source");
-            accept(batch, *find_type("regions"), in.name, loc, reg, reg_cols, false);
+            accept(batch_, *find_type("regions"), file_, loc, reg, reg_cols, false);
         }
-        ++batch.records;  // one record per sheet row
+        ++batch_.records;  // one record per sheet row
     }
-    for (const auto& slug : order) {
-        const auto& m = by_slug[slug];
-        Row row{in.name, m.loc, {}, {}, false};
-        for (const auto& f : mechanisms.fields) {
-            std::string value;
-            bool present = false;
-            if (f.name == "slug") {
-                value = slug;
-                present = true;
-            } else if (auto a = m.attrs.find(f.name); a != m.attrs.end()) {
-                value = a->second.first;
-                present = true;
-                std::string column = f.name == "name" ? "mechanism" : f.name == "source" ? "source_url" : f.name;
-                if (auto message = check_value(f, value))
-                    batch.problem(in.name, a->second.second, column, *message);
+
+    void finish()
+    {
+        const RecordType& mechanisms = *find_type("mechanisms");
+        for (const auto& slug : order_) {
+            const auto& m = by_slug_[slug];
+            Row row{file_, m.loc, {}, {}, false};
+            for (const auto& f : mechanisms.fields) {
+                std::string value;
+                bool present = false;
+                if (f.name == "slug") {
+                    value = slug;
+                    present = true;
+                } else if (auto a = m.attrs.find(f.name); a != m.attrs.end()) {
+                    value = a->second.first;
+                    present = true;
+                    std::string column = f.name == "name" ? "mechanism" : f.name == "source" ? "source_url" : f.name;
+                    if (auto message = check_value(f, value))
+                        batch_.problem(file_, a->second.second, column, *message);
+                }
+                row.present.push_back(present);
+                row.values.push_back(present ? db::Value(value) : db::Value{});
             }
-            row.present.push_back(present);
-            row.values.push_back(present ? db::Value(value) : db::Value{});
+            std::size_t slug_field = *mechanisms.index("slug");
+            if (auto message = check_value(mechanisms.fields[slug_field], row.values[slug_field].value()))
+                batch_.problem(file_, m.loc, "slug", *message);
+            batch_.emit(mechanisms, std::move(row));
         }
-        std::size_t slug_field = *mechanisms.index("slug");
-        if (auto message = check_value(mechanisms.fields[slug_field], row.values[slug_field].value()))
-            batch.problem(in.name, m.loc, "slug", *message);
-        batch.rows["mechanisms"].push_back(std::move(row));
     }
+
+private:
+    Batch& batch_;
+    const std::string& file_;
+    const std::vector<std::string>& header_;
+    std::set<std::string> cols_;
+    std::map<std::string, SheetMechanism> by_slug_;
+    std::vector<std::string> order_;
+    std::set<std::pair<std::string, std::string>> seen_regions_;
+    std::set<std::string> seen_sources_;
+};
+
+bool blank_record(const CsvRecord& rec)
+{
+    return std::all_of(rec.fields.begin(), rec.fields.end(), [](const std::string& f) { return trim(f).empty(); });
 }
 
-void read_csv(Batch& batch, const InputFile& in)
+void read_csv(Batch& batch, const InputFile& in, std::streambuf& stream)
 {
-    CsvReader reader(in.text);
-    std::vector<CsvRecord> records;
+    CsvReader reader(stream);
     try {
-        while (auto rec = reader.next()) {
-            bool blank = std::all_of(rec->fields.begin(), rec->fields.end(),
-                                     [](const std::string& f) { return trim(f).empty(); });
-            if (!blank || records.empty())
-                records.push_back(std::move(*rec));
+        auto first = reader.next();
+        if (!first || (first->fields.size() == 1 && trim(first->fields[0]).empty())) {
+            // A file of blank lines is empty too.
+            while (first && blank_record(*first))
+                first = reader.next();
+            if (!first) {
+                batch.problem(in.name, "", "", "empty file");
+                return;
+            }
         }
-    } catch (const CsvError& e) {
-        batch.problem(in.name, std::to_string(e.line), "", e.what());
-        return;
-    }
-    if (records.empty() ||
-        (records.size() == 1 && records[0].fields.size() == 1 && trim(records[0].fields[0]).empty())) {
-        batch.problem(in.name, "", "", "empty file");
-        return;
-    }
-    std::vector<std::string> header;
-    std::set<std::string> seen;
-    for (const auto& raw : records[0].fields) {
-        std::string c = column_name(raw);
-        if (!valid_utf8(raw)) {
-            batch.problem(in.name, "1", "", "invalid UTF-8 in the header");
+        std::vector<std::string> header;
+        std::set<std::string> seen;
+        for (const auto& raw : first->fields) {
+            std::string c = column_name(raw);
+            if (!valid_utf8(raw)) {
+                batch.problem(in.name, std::to_string(first->line), "", "invalid UTF-8 in the header");
+                return;
+            }
+            if (!c.empty() && !seen.insert(c).second)
+                batch.problem(in.name, std::to_string(first->line), c, "duplicate column");
+            header.push_back(c);
+        }
+        const std::string header_line = std::to_string(first->line);
+        auto layout = layout_of(in, header);
+        if (!layout) {
+            std::string types;
+            for (const auto& t : record_types())
+                types += (types.empty() ? "" : ", ") + t.name;
+            batch.problem(in.name, header_line, "",
+                          "cannot tell which records this file holds: name it after its type (" + types +
+                              ", e.g. mechanisms.csv), use the spreadsheet layout's columns, or pass --type");
             return;
         }
-        if (!c.empty() && !seen.insert(c).second)
-            batch.problem(in.name, "1", c, "duplicate column");
-        header.push_back(c);
-    }
-    records.erase(records.begin());
-    // Spreadsheet programs write trailing unnamed columns; they are fine while
-    // they stay empty.
-    for (std::size_t i = 0; i < header.size(); ++i) {
-        if (!header[i].empty())
-            continue;
-        auto used = std::find_if(records.begin(), records.end(),
-                                 [&](const CsvRecord& r) { return i < r.fields.size() && !trim(r.fields[i]).empty(); });
-        if (used != records.end())
-            batch.problem(in.name, std::to_string(used->line), "column " + std::to_string(i + 1),
-                          "a value in a column that has no name in the header");
-    }
-    auto layout = layout_of(in, header);
-    if (!layout) {
-        std::string types;
-        for (const auto& t : record_types())
-            types += (types.empty() ? "" : ", ") + t.name;
-        batch.problem(in.name, "1", "",
-                      "cannot tell which records this file holds: name it after its type (" + types +
-                          ", e.g. mechanisms.csv), use the spreadsheet layout's columns, or pass --type");
-        return;
-    }
-    const RecordType* type = *layout == "spreadsheet" ? nullptr : find_type(*layout);
-    if (*layout != "spreadsheet" && !type) {
-        batch.problem(in.name, "", "", "unknown record type '" + *layout + "'");
-        return;
-    }
-    std::size_t unknown_columns = 0;
-    for (const auto& c : header) {
-        bool known = type ? type->index(c).has_value()
-                          : std::find(sheet_columns.begin(), sheet_columns.end(), c) != sheet_columns.end();
-        // Name the first few; a header of thousands of columns gets one line for the rest.
-        if (!c.empty() && !known && ++unknown_columns > max_listed_columns)
-            continue;
-        if (!c.empty() && !known) {
-            std::string expected;
-            if (type)
-                expected = type->field_names();
-            else
-                for (const auto& s : sheet_columns)
-                    expected += (expected.empty() ? "" : ", ") + s;
-            batch.problem(in.name, "1", c, "unknown column (expected: " + expected + ")");
+        const RecordType* type = *layout == "spreadsheet" ? nullptr : find_type(*layout);
+        if (*layout != "spreadsheet" && !type) {
+            batch.problem(in.name, "", "", "unknown record type '" + *layout + "'");
+            return;
         }
-    }
-    if (unknown_columns > max_listed_columns)
-        batch.problem(in.name, "1", "",
-                      fmt::format("and {} more unknown columns", unknown_columns - max_listed_columns));
-    std::vector<std::string> required;
-    if (type) {
-        // Only the key: a row that changes an existing record names just the
-        // columns it changes; what a new record lacks is checked against the map.
-        required = type->key;
-    } else {
-        required = {"area", "mechanism"};
-    }
-    for (const auto& r : required)
-        if (!seen.count(r))
-            batch.problem(in.name, "1", r, "missing required column");
-    if (records.empty()) {
-        batch.problem(in.name, "1", "", "no data rows (the file has only a header)");
-        return;
-    }
-    std::vector<CsvRecord> good;
-    for (auto& rec : records) {
-        std::string loc = std::to_string(rec.line);
-        if (rec.fields.size() != header.size()) {
-            batch.problem(in.name, loc, "",
-                          std::to_string(rec.fields.size()) + " fields, but the header has " +
-                              std::to_string(header.size()));
-            continue;
-        }
-        bool utf8_ok = true;
-        for (std::size_t i = 0; i < header.size(); ++i)
-            if (!valid_utf8(rec.fields[i])) {
-                batch.problem(in.name, loc, header[i], "invalid UTF-8");
-                utf8_ok = false;
+        std::size_t unknown_columns = 0;
+        for (const auto& c : header) {
+            bool known = type ? type->index(c).has_value()
+                              : std::find(sheet_columns.begin(), sheet_columns.end(), c) != sheet_columns.end();
+            // Name the first few; a header of thousands of columns gets one line for the rest.
+            if (!c.empty() && !known && ++unknown_columns > max_listed_columns)
+                continue;
+            if (!c.empty() && !known) {
+                std::string expected;
+                if (type)
+                    expected = type->field_names();
+                else
+                    for (const auto& s : sheet_columns)
+                        expected += (expected.empty() ? "" : ", ") + s;
+                batch.problem(in.name, header_line, c, "unknown column (expected: " + expected + ")");
             }
-        if (utf8_ok)
-            good.push_back(std::move(rec));
-    }
-    if (!type) {
-        read_spreadsheet(batch, in, header, good);
-        return;
-    }
-    std::set<std::string> columns(header.begin(), header.end());
-    for (const auto& rec : good) {
-        std::map<std::string, std::string> given;
-        for (std::size_t i = 0; i < header.size(); ++i)
-            given[header[i]] = rec.fields[i];
-        accept(batch, *type, in.name, std::to_string(rec.line), given, columns);
+        }
+        if (unknown_columns > max_listed_columns)
+            batch.problem(in.name, header_line, "",
+                          fmt::format("and {} more unknown columns", unknown_columns - max_listed_columns));
+        // A file of a record type needs only the key: a row that changes an
+        // existing record names just the columns it changes; what a new record
+        // lacks is checked against the map.
+        std::vector<std::string> required = type ? type->key : std::vector<std::string>{"area", "mechanism"};
+        for (const auto& r : required)
+            if (!seen.count(r))
+                batch.problem(in.name, header_line, r, "missing required column");
+
+        std::optional<SheetReader> sheet;
+        if (!type)
+            sheet.emplace(batch, in.name, header);
+        const std::set<std::string> columns(header.begin(), header.end());
+        // Spreadsheet programs write trailing unnamed columns; they are fine
+        // while they stay empty (each such column is reported once).
+        std::set<std::size_t> unnamed_reported;
+        std::size_t data_rows = 0;
+        while (auto rec = reader.next()) {
+            if (blank_record(*rec))
+                continue;
+            ++data_rows;
+            std::string loc = std::to_string(rec->line);
+            for (std::size_t i = 0; i < header.size() && i < rec->fields.size(); ++i)
+                if (header[i].empty() && !trim(rec->fields[i]).empty() && unnamed_reported.insert(i).second)
+                    batch.problem(in.name, loc, "column " + std::to_string(i + 1),
+                                  "a value in a column that has no name in the header");
+            if (rec->fields.size() != header.size()) {
+                batch.problem(in.name, loc, "",
+                              std::to_string(rec->fields.size()) + " fields, but the header has " +
+                                  std::to_string(header.size()));
+                continue;
+            }
+            bool utf8_ok = true;
+            for (std::size_t i = 0; i < header.size(); ++i)
+                if (!valid_utf8(rec->fields[i])) {
+                    batch.problem(in.name, loc, header[i], "invalid UTF-8");
+                    utf8_ok = false;
+                }
+            if (!utf8_ok)
+                continue;
+            if (sheet) {
+                sheet->row(*rec);
+                continue;
+            }
+            std::map<std::string, std::string> given;
+            for (std::size_t i = 0; i < header.size(); ++i)
+                given[header[i]] = std::move(rec->fields[i]);
+            accept(batch, *type, in.name, loc, given, columns);
+        }
+        if (data_rows == 0) {
+            batch.problem(in.name, header_line, "", "no data rows (the file has only a header)");
+            return;
+        }
+        if (sheet)
+            sheet->finish();
+    } catch (const CsvError& e) {
+        batch.problem(in.name, std::to_string(e.line), "", e.what());
     }
 }
 
@@ -498,14 +692,54 @@ std::string Batch::where(const std::string& file, const std::string& loc, const 
     return out;
 }
 
+void Batch::emit(const RecordType& type, Row&& row)
+{
+    // Rules within one record that the database would otherwise reject without a location.
+    auto value = [&](const char* field) -> const db::Value& { return row.values[*type.index(field)]; };
+    if (type.name == "areas") {
+        const auto& level = value("level");
+        const auto& parent = value("parent");
+        if (level == std::string("cluster") && parent)
+            problem(row.file, row.loc, "parent", "a cluster has no parent");
+        else if (level && *level != "cluster" && !parent)
+            problem(row.file, row.loc, "parent", "missing: an area belongs to a cluster and an issue to an area");
+    } else if (type.name == "mechanisms") {
+        const auto& founded = value("founded");
+        const auto& ended = value("ended");
+        const auto& status = value("status");
+        if (founded && ended && std::atoi(ended->c_str()) < std::atoi(founded->c_str()))
+            problem(row.file, row.loc, "ended", "ended (" + *ended + ") before it was founded (" + *founded + ")");
+        if (ended && row.present[*type.index("status")] && (!status || *status == "active"))
+            problem(row.file, row.loc, "ended",
+                    "an active mechanism has no end year (status concluded, one_off or withdrawn)");
+    } else if (type.name == "relations") {
+        const auto& from = value("from");
+        if (from && from == value("to"))
+            problem(row.file, row.loc, "to", "a mechanism cannot be related to itself");
+    }
+    if (sink)
+        sink(type, std::move(row));
+    else
+        rows[type.name].push_back(std::move(row));
+}
+
 InputFile read_input(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw std::runtime_error(path + ": cannot open file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return InputFile{path, text.str(), std::nullopt, std::nullopt};
+    // Checked without opening: opening a FIFO would wait for its writer, and
+    // closing it again would lose what the writer sent.
+    if (path != "-") {
+        std::error_code ec;
+        auto status = std::filesystem::status(path, ec);
+        if (ec || !std::filesystem::exists(status))
+            throw std::runtime_error(path + ": cannot open file (no such file)");
+        if (std::filesystem::is_directory(status))
+            throw std::runtime_error(path + ": cannot open file (it is a directory)");
+        if (access(path.c_str(), R_OK) != 0)
+            throw std::runtime_error(path + ": cannot open file (" + std::strerror(errno) + ")");
+    }
+    InputFile file{path == "-" ? std::string("standard input") : path, {}, std::nullopt, std::nullopt};
+    file.path = path;
+    return file;
 }
 
 void read_into(Batch& batch, const InputFile& in)
@@ -514,17 +748,33 @@ void read_into(Batch& batch, const InputFile& in)
     if (format.empty()) {
         std::string ext = lower(std::filesystem::path(in.name).extension().string());
         format = ext == ".json" ? "json" : ext == ".csv" ? "csv" : "";
+        if (format.empty() && in.type)
+            format = "csv";
     }
-    if (trim(in.text).empty() || trim(in.text) == "\xEF\xBB\xBF") {
-        batch.problem(in.name, "", "", "empty file");
+    if (format != "json" && format != "csv" && format != "spreadsheet") {
+        batch.problem(in.name, "", "", "unknown file format: name it .csv or .json, or pass --input-format");
         return;
     }
+    // Files are read as a stream: a device or a FIFO too, in bounded memory.
+    std::ifstream file;
+    std::optional<ViewBuffer> text;
+    std::streambuf* stream = nullptr;
+    if (in.path == "-") {
+        stream = std::cin.rdbuf();
+    } else if (!in.path.empty()) {
+        file.open(in.path, std::ios::binary);
+        if (!file)
+            throw std::runtime_error(in.path + ": cannot open file");
+        stream = file.rdbuf();
+    } else {
+        stream = &text.emplace(in.text);
+    }
     if (format == "json")
-        read_json(batch, in);
-    else if (format == "csv" || format == "spreadsheet")
-        read_csv(batch, in);
+        read_json(batch, in.name, *stream);
     else
-        batch.problem(in.name, "", "", "unknown file format: name it .csv or .json, or pass --input-format");
+        read_csv(batch, in, *stream);
+    if (file.is_open() && file.bad())
+        throw std::runtime_error(in.path + ": read error");
 }
 
 }  // namespace govmap::importer

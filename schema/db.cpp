@@ -248,6 +248,15 @@ void CopyWriter::write(const std::vector<Value>& row)
     }
 }
 
+void CopyWriter::write_encoded(const std::string& line)
+{
+    try {
+        impl_->writer->write_raw_line(line);
+    } catch (...) {
+        rethrow();
+    }
+}
+
 void CopyWriter::finish()
 {
     try {

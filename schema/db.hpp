@@ -67,6 +67,8 @@ public:
     ~CopyWriter();
     CopyWriter(CopyWriter&&) noexcept;
     void write(const std::vector<Value>& row);
+    /// One line already encoded by encode_copy_line (schema/copy_text.hpp).
+    void write_encoded(const std::string& line);
     void finish();
 
 private:

@@ -259,7 +259,7 @@ TEST_CASE("The options --source, --as and --status apply to the rows they should
     CHECK(out.err.find("--source: unknown source 'nope'") != std::string::npos);
 }
 
-TEST_CASE("A 100 000-row file loads through COPY with a fixed number of statements")
+TEST_CASE("A 100 000-row file loads through COPY with a fixed number of statements and a COPY per chunk")
 {
     test::TempDatabase tdb;
     auto conn = tdb.connect();
@@ -274,15 +274,21 @@ TEST_CASE("A 100 000-row file loads through COPY with a fixed number of statemen
     REQUIRE(problems(r).empty());
     CHECK(r.counts["mechanisms"].inserted == rows);
     CHECK(test::scalar(conn, "SELECT count(*) FROM mechanism") == std::to_string(rows));
-    // Staging, checks and merges: the same statements for 10 rows or 10 million.
+    // Staging, checks and merges: the same statements for 10 rows or 10
+    // million, but for one COPY per 8 MiB chunk of staged rows (a staged row
+    // is its values and at most 160 bytes more). A session of its own,
+    // as the first import of a session creates the staging tables.
     std::string small = "slug,name,kind,scope,model,founded\n";
     for (int i = 0; i < 10; ++i)
         small += "s-" + std::to_string(i) + ",Small " + std::to_string(i) + ",forum,global,multistakeholder,2000\n";
-    before = conn.statements_sent();
-    REQUIRE(problems(importer::import(conn, {file("mechanisms.csv", small)}, as())).empty());
-    auto small_statements = conn.statements_sent() - before;
+    auto fresh = tdb.connect();
+    before = fresh.statements_sent();
+    REQUIRE(problems(importer::import(fresh, {file("mechanisms.csv", small)}, as())).empty());
+    auto small_statements = fresh.statements_sent() - before;
+    const std::size_t chunks = (text.size() + rows * 160) / (8 << 20) + 1;
     INFO("statements: " << statements << " for " << rows << " rows, " << small_statements << " for 10");
-    CHECK(statements == small_statements);
+    CHECK(statements > small_statements);
+    CHECK(statements <= small_statements + chunks);
     CHECK(statements < 120);
 }
 

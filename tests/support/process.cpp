@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,8 +37,8 @@ Output run_govmap(const std::vector<std::string>& args, const RunOptions& option
     if (pid == 0) {
         dup2(out_pipe[1], 1);
         dup2(err_pipe[1], 2);
-        int devnull = open("/dev/null", O_RDONLY);
-        dup2(devnull, 0);
+        int input = open(options.stdin_path ? options.stdin_path->c_str() : "/dev/null", O_RDONLY);
+        dup2(input, 0);
         for (const auto& [k, v] : options.env) {
             if (v)
                 setenv(k.c_str(), v->c_str(), 1);
@@ -81,7 +82,9 @@ Output run_govmap(const std::vector<std::string>& args, const RunOptions& option
         }
     }
     int status = 0;
-    waitpid(pid, &status, 0);
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    result.max_rss_kib = usage.ru_maxrss;
     result.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return result;
 }

@@ -11,6 +11,7 @@ struct Output {
     int code = -1;
     std::string out;
     std::string err;
+    long max_rss_kib = 0;  ///< the child's peak resident memory
     std::string all() const { return out + err; }
 };
 
@@ -21,6 +22,8 @@ struct RunOptions {
     std::optional<std::string> as_user;
     /// Use this executable instead of the build's govmap.
     std::optional<std::string> binary;
+    /// Standard input read from this file (default: /dev/null).
+    std::optional<std::string> stdin_path = {};
 };
 
 Output run_govmap(const std::vector<std::string>& args, const RunOptions& options = {});
