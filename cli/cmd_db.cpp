@@ -53,6 +53,8 @@ void status(const Context& ctx)
         print_field("server user", s.server_user);
     if (s.state == embedded::State::running) {
         print_field("url", c.uri());
+        print_field("role", std::string(embedded::Cluster::application_role()) +
+                                " (owns the map through govmap_owner; not a superuser)");
         db::Connection conn(c.uri());
         print_database_fields(conn);
     }
@@ -72,8 +74,7 @@ void add_db_commands(CLI::App& app, Context& ctx)
         ctx.action = [&ctx] {
             auto c = cluster();
             c.ensure_running([&ctx](const std::string& m) { ctx.info("{}", m); });
-            db::Connection conn(c.uri());
-            schema::migrate(conn, schema::embedded_migrations(), [&ctx](const schema::Migration& m) {
+            c.migrate([&ctx](const schema::Migration& m) {
                 ctx.info("applying migration {:04d}_{}", m.version, m.name);
             });
             ctx.info("the embedded database is running: {}", c.uri());

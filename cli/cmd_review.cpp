@@ -313,6 +313,10 @@ void add_review_commands(CLI::App& app, Context& ctx)
         ->type_name("FILE");
     add->callback([&ctx] {
         ctx.action = [&ctx] {
+            if (ctx.target().origin == db::Origin::embedded)
+                throw Failure(exit_usage, "the embedded database admits only the OS user who runs govmap (peer "
+                                          "authentication); add users on a shared server (GOVMAP_DB, "
+                                          "docs/contributing-data.md)");
             std::string password = read_password(password_file, user_name);
             auto hash = db::Connection::password_hash(user_name, password);
             auto conn = ctx.connect();

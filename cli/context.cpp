@@ -97,9 +97,14 @@ db::Connection Context::connect_unlimited(bool require_current_schema) const
         cluster.ensure_running([this](const std::string& m) { info("{}", m); });
         debug("using the embedded database {}", cluster.uri());
         db::Connection conn(cluster.uri());
-        schema::migrate(conn, schema::embedded_migrations(), [this](const schema::Migration& m) {
-            info("applying migration {:04d}_{}", m.version, m.name);
-        });
+        // Migrations run as the owner role, never as the application role.
+        bool pending = false;
+        for (const auto& m : schema::migration_status(conn))
+            pending = pending || m.state == schema::MigrationState::pending;
+        if (pending)
+            cluster.migrate([this](const schema::Migration& m) {
+                info("applying migration {:04d}_{}", m.version, m.name);
+            });
         return conn;
     }
     debug("using the database from {}: {}", db::origin_name(t.origin), db::describe_conninfo(t.conninfo));

@@ -1,7 +1,10 @@
 #include "schema/embedded.hpp"
 
 #include "schema/db.hpp"
+#include "schema/migrate.hpp"
 #include "schema/settings.hpp"
+
+#include <fmt/format.h>
 
 #include <fcntl.h>
 #include <grp.h>
@@ -26,7 +29,15 @@ namespace govmap::embedded {
 
 namespace {
 
+// Three roles: the cluster's superuser sets the cluster up and nothing else;
+// the owner (no login, not a superuser) owns the database and every object
+// the migrations make; every command logs in as the application role, a
+// member of the owner and nothing more. A bug or an injected statement in a
+// command therefore cannot reach what only a superuser may (server files,
+// programs, settings, other databases).
 constexpr const char* superuser = "govmap";
+constexpr const char* owner_role = "govmap_owner";
+constexpr const char* app_role = "govmap_app";
 constexpr const char* database = "govmap";
 // Unix socket paths are limited to sizeof(sockaddr_un::sun_path) - 1.
 constexpr std::size_t max_socket_path = 107;
@@ -285,7 +296,9 @@ void write_access_rules(const Layout& layout, const std::optional<Account>& acco
         h << "# Written by govmap at every start: only the OS user who runs govmap, over the cluster's\n"
           << "# private socket (peer authentication, mapped in pg_ident.conf). No TCP/IP.\n"
           << "local all all peer map=govmap\n";
-        i << "# Written by govmap: the OS user who runs govmap connects as the role govmap.\n"
+        i << "# Written by govmap: the OS user who runs govmap connects as the application role\n"
+          << "# (every command) or the superuser (setting the cluster up, migrations).\n"
+          << "govmap " << client << " " << app_role << "\n"
           << "govmap " << client << " " << superuser << "\n";
         if (!h || !i)
             throw Error("cannot write the access rules of " + layout.data.string());
@@ -301,6 +314,94 @@ void remove_stale_pid_files(const Layout& layout)
     fs::path socket_lock = layout.socket().string() + ".lock";
     if (auto pid = read_pid(socket_lock); !pid || !is_our_postmaster(*pid, layout.data))
         fs::remove(socket_lock, ec);
+}
+
+/// The owner and application roles, govmap's group roles (the migrations,
+/// which run as the owner, cannot create roles) and the database owned by the
+/// owner. Clusters made by earlier versions, where the superuser owned
+/// everything, have their objects handed to the owner.
+void set_up_roles(const std::string& admin_uri, const std::string& database_uri)
+{
+    db::Connection admin(admin_uri);
+    auto tx = admin.begin(db::Isolation::autocommit);
+    tx.exec(R"(
+        DO $$
+        DECLARE
+            r text;
+            pair text[];
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'govmap_owner') THEN
+                CREATE ROLE govmap_owner NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'govmap_app') THEN
+                CREATE ROLE govmap_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT;
+            END IF;
+            IF NOT pg_has_role('govmap_app', 'govmap_owner', 'MEMBER') THEN
+                GRANT govmap_owner TO govmap_app;
+            END IF;
+            FOREACH r IN ARRAY ARRAY['govmap_reader', 'govmap_contributor', 'govmap_reviewer', 'govmap_admin'] LOOP
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+                    EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+                END IF;
+            END LOOP;
+            FOREACH pair SLICE 1 IN ARRAY ARRAY[['govmap_reader', 'govmap_contributor'],
+                                                ['govmap_contributor', 'govmap_reviewer'],
+                                                ['govmap_reviewer', 'govmap_admin']] LOOP
+                IF NOT pg_has_role(pair[2], pair[1], 'MEMBER') THEN
+                    EXECUTE format('GRANT %I TO %I', pair[1], pair[2]);
+                END IF;
+            END LOOP;
+        END $$)");
+    auto owner = tx.exec("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1",
+                         {std::string(database)});
+    if (owner.empty()) {
+        tx.exec(fmt::format("CREATE DATABASE {} OWNER {}", database, owner_role));
+        return;
+    }
+    if (owner.text(0, "owner") == owner_role)
+        return;
+    tx.exec(fmt::format("ALTER DATABASE {} OWNER TO {}", database, owner_role));
+    // Inside the database: what the superuser made there, but for what
+    // belongs to extensions (tables bring their indexes, sequences and row types).
+    db::Connection in_db(database_uri);
+    auto move = in_db.begin();
+    move.exec(R"(
+        DO $$
+        DECLARE
+            o record;
+        BEGIN
+            FOR o IN SELECT c.oid::regclass AS name FROM pg_class c
+                      WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+                        AND c.relowner = 'govmap'::regrole
+                        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                                        AND d.objid = c.oid AND d.deptype = 'e') LOOP
+                EXECUTE format('ALTER TABLE %s OWNER TO govmap_owner', o.name);
+            END LOOP;
+            FOR o IN SELECT c.oid::regclass AS name FROM pg_class c
+                      WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'S'
+                        AND c.relowner = 'govmap'::regrole
+                        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                                        AND d.objid = c.oid AND d.deptype IN ('e', 'a', 'i')) LOOP
+                EXECUTE format('ALTER SEQUENCE %s OWNER TO govmap_owner', o.name);
+            END LOOP;
+            FOR o IN SELECT p.oid::regprocedure AS name FROM pg_proc p
+                      WHERE p.pronamespace = 'public'::regnamespace AND p.proowner = 'govmap'::regrole
+                        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                                        AND d.objid = p.oid AND d.deptype = 'e') LOOP
+                EXECUTE format('ALTER ROUTINE %s OWNER TO govmap_owner', o.name);
+            END LOOP;
+            FOR o IN SELECT t.oid::regtype AS name FROM pg_type t
+                      WHERE t.typnamespace = 'public'::regnamespace AND t.typowner = 'govmap'::regrole
+                        AND t.typtype IN ('e', 'd', 'r') OR (t.typnamespace = 'public'::regnamespace
+                        AND t.typowner = 'govmap'::regrole AND t.typtype = 'c'
+                        AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+                      EXCEPT
+                     SELECT d.objid::regtype FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.deptype = 'e'
+            LOOP
+                EXECUTE format('ALTER TYPE %s OWNER TO govmap_owner', o.name);
+            END LOOP;
+        END $$)");
+    move.commit();
 }
 
 void start(const Layout& layout, const std::optional<Account>& account, const fs::path& bindir, bool recovering)
@@ -400,26 +501,42 @@ void Cluster::ensure_running(const std::function<void(const std::string&)>& prog
 
     FileLock lock(layout_.lock);
     Status s = status_unlocked(layout_);
-    if (s.state == State::running)
+    // Set up once per version of the role layout; a cluster already running
+    // under an earlier version is set up (and its access rules reloaded) too.
+    const fs::path roles_done = layout_.home / "pg.roles-v1";
+    if (s.state == State::running && fs::exists(roles_done))
         return;
-    fs::path bindir = postgres_bindir();
-    if (s.state == State::absent) {
-        say("creating the embedded database cluster in " + layout_.data.string() +
-            (account ? " (server runs as " + account->name + ")" : ""));
-        initialise(layout_, account, bindir);
+    if (s.state != State::running) {
+        fs::path bindir = postgres_bindir();
+        if (s.state == State::absent) {
+            say("creating the embedded database cluster in " + layout_.data.string() +
+                (account ? " (server runs as " + account->name + ")" : ""));
+            initialise(layout_, account, bindir);
+            fs::remove(roles_done);
+        }
+        if (s.stale_pid_file) {
+            say("removing a stale postmaster.pid left by a server that is no longer running");
+            remove_stale_pid_files(layout_);
+        }
+        write_access_rules(layout_, account);
+        say("starting the embedded database server");
+        start(layout_, account, bindir, s.stale_pid_file);
+    } else {
+        write_access_rules(layout_, account);
+        db::Connection admin(admin_uri("postgres"));
+        admin.begin(db::Isolation::autocommit).exec("SELECT pg_reload_conf()");
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the reload is asynchronous
     }
-    if (s.stale_pid_file) {
-        say("removing a stale postmaster.pid left by a server that is no longer running");
-        remove_stale_pid_files(layout_);
-    }
-    write_access_rules(layout_, account);
-    say("starting the embedded database server");
-    start(layout_, account, bindir, s.stale_pid_file);
+    set_up_roles(admin_uri("postgres"), admin_uri(database));
+    std::ofstream(roles_done) << "owner " << owner_role << ", application role " << app_role << "\n";
+}
 
-    db::Connection admin(uri("postgres"));
-    auto tx = admin.begin(db::Isolation::autocommit);
-    if (tx.exec("SELECT 1 FROM pg_database WHERE datname = $1", {std::string(database)}).empty())
-        tx.exec(std::string("CREATE DATABASE ") + database);
+std::vector<int> Cluster::migrate(const std::function<void(const schema::Migration&)>& progress) const
+{
+    // As the owner, so that what the migrations make belongs to it.
+    db::Connection conn(admin_uri(database));
+    conn.begin(db::Isolation::autocommit).exec(std::string("SET ROLE ") + owner_role);
+    return schema::migrate(conn, schema::embedded_migrations(), progress);
 }
 
 bool Cluster::stop()
@@ -454,7 +571,15 @@ std::string Cluster::uri(const std::string& db) const
     // Every connection parameter is explicit so that a PG* variable in the
     // environment (PGPORT, PGUSER, PGSSLMODE, ...) cannot redirect it.
     return "postgresql:///" + db::uri_encode(db) + "?host=" + db::uri_encode(layout_.data.string()) +
+           "&port=5432&user=" + app_role + "&sslmode=disable";
+}
+
+std::string Cluster::admin_uri(const std::string& db) const
+{
+    return "postgresql:///" + db::uri_encode(db) + "?host=" + db::uri_encode(layout_.data.string()) +
            "&port=5432&user=" + superuser + "&sslmode=disable";
 }
+
+const char* Cluster::application_role() { return app_role; }
 
 }  // namespace govmap::embedded

@@ -6,6 +6,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+namespace govmap::schema {
+struct Migration;
+}
 
 namespace govmap::embedded {
 
@@ -54,8 +59,14 @@ public:
     bool stop();
     /// Stops the server and deletes the cluster with all its data.
     void destroy();
-    /// A libpq URI for `database` on this cluster (psql accepts it).
+    /// A libpq URI for `database` on this cluster (psql accepts it), as the
+    /// application role: the owner's rights on the map, not a superuser.
     std::string uri(const std::string& database = "govmap") const;
+    /// As the cluster's superuser: for setting the cluster up and migrating.
+    std::string admin_uri(const std::string& database = "govmap") const;
+    /// Applies pending migrations as the owner role; returns the versions applied.
+    std::vector<int> migrate(const std::function<void(const schema::Migration&)>& progress = {}) const;
+    static const char* application_role();
 
     const Layout& layout() const { return layout_; }
 

@@ -336,3 +336,139 @@ TEST_CASE("The server stopped mid-import or mid-export: a clear failure, then al
     }
     REQUIRE(home.run({"db", "start"}).code == 0);
 }
+
+TEST_CASE("The server stopped mid-accept: a clear failure, then the proposals still open and the map as it was")
+{
+    Home home;
+    REQUIRE(home.run({"db", "start"}).code == 0);
+    auto write = [&](const std::string& name, const std::string& text) {
+        auto path = (home.dir / name).string();
+        std::ofstream(path) << text;
+        return path;
+    };
+    const std::string header = "slug,name,kind,scope,model\n";
+    auto first = write("first.csv", header + "a-one,Alpha Body,forum,global,multistakeholder\n"
+                                              "a-two,Beta Council,forum,global,multistakeholder\n");
+    auto second = write("second.csv", header + "b-one,Gamma Network,network,regional,intergovernmental\n");
+    REQUIRE(home.run({"import", "--status", "proposed", first}).code == 0);
+    REQUIRE(home.run({"import", "--status", "proposed", second}).code == 0);
+
+    // `review accept 1 2` applies proposal 1 and then waits for proposal 2's
+    // row, which another session holds: the server stops with proposal 1
+    // merged inside the open transaction.
+    auto url = home.run({"db", "url"});
+    REQUIRE(url.code == 0);
+    const std::string uri = url.out.substr(0, url.out.find('\n'));
+    test::Output accepted;
+    {
+        db::Connection holder(uri);
+        db::Connection watcher(uri);
+        auto hold = holder.begin();
+        hold.exec("SELECT 1 FROM proposal WHERE id = 2 FOR UPDATE");
+        auto accepting = std::async(std::launch::async, [&] { return home.run({"review", "accept", "1", "2"}); });
+        bool waiting = false;
+        for (int i = 0; i < 300 && !waiting; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            auto tx = watcher.begin(db::Isolation::autocommit);
+            waiting = tx.exec("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                              "AND query LIKE '%FOR UPDATE%' AND pid <> $1",
+                              {tx.exec("SELECT pg_backend_pid() AS p").text(0, "p")})
+                          .text(0, "n") != "0";
+        }
+        REQUIRE(waiting);
+        stop_immediately(home);
+        accepted = accepting.get();
+        try {
+            hold.abort();
+        } catch (const std::exception&) {  // the connection died with the server
+        }
+    }
+    INFO(accepted.all());
+    CHECK(accepted.code != 0);
+    CHECK(accepted.err.find("govmap:") != std::string::npos);
+    CHECK(accepted.err.find("internal error") == std::string::npos);
+
+    REQUIRE(home.run({"db", "start"}).code == 0);
+    CHECK(count_mechanisms(home) == "0");  // nothing of proposal 1
+    auto history = home.run({"history"});
+    CHECK(history.out.find("a-one") == std::string::npos);
+    // Both proposals are still open: accepting them now succeeds.
+    auto again = home.run({"review", "accept", "1", "2"});
+    INFO(again.all());
+    CHECK(again.code == 0);
+    CHECK(count_mechanisms(home) == "3");
+}
+
+TEST_CASE("Commands log in as an application role that is not a superuser; the owner role owns the map")
+{
+    Home home;
+    REQUIRE(home.run({"db", "start"}).code == 0);
+    auto status = home.run({"db", "status"});
+    CHECK(home.field(status.out, "role").rfind("govmap_app", 0) == 0);
+    auto url = home.run({"db", "url"});
+    REQUIRE(url.code == 0);
+    const std::string uri = url.out.substr(0, url.out.find('\n'));
+    REQUIRE(uri.find("user=govmap_app") != std::string::npos);
+    auto owner_of = [](db::Connection& conn, const std::string& table) {
+        return conn.begin()
+            .exec("SELECT pg_get_userbyid(relowner) AS o FROM pg_class WHERE oid = to_regclass($1)", {table})
+            .text(0, "o");
+    };
+    {
+        db::Connection conn(uri);
+        auto tx = conn.begin();
+        CHECK(tx.exec("SELECT current_user AS u").text(0, "u") == "govmap_app");
+        CHECK(tx.exec("SELECT rolsuper::text AS s FROM pg_roles WHERE rolname = current_user").text(0, "s") ==
+              "false");
+        tx.abort();
+        CHECK(owner_of(conn, "mechanism") == "govmap_owner");
+        CHECK(owner_of(conn, "schema_migrations") == "govmap_owner");
+        // What only a superuser may do is refused to every command.
+        for (const char* sql : {"COPY (SELECT 1) TO PROGRAM 'true'", "SELECT pg_read_file('postgresql.conf')",
+                                "ALTER SYSTEM SET work_mem = '1MB'", "CREATE ROLE intruder SUPERUSER",
+                                "SET ROLE govmap"}) {
+            INFO(sql);
+            auto t = conn.begin(db::Isolation::autocommit);
+            CHECK_THROWS_AS(t.exec(sql), db::Error);
+        }
+    }
+    // The map works as before, and history names the OS user, not the role.
+    auto added = home.run({"add", "mechanism", "--accept", "slug=role-test", "name=Role Test Body", "kind=forum",
+                           "scope=global", "model=multistakeholder"});
+    INFO(added.all());
+    REQUIRE(added.code == 0);
+    auto history = home.run({"history", "role-test"});
+    struct passwd* pw = getpwuid(geteuid());
+    REQUIRE(pw);
+    CHECK(history.out.find(pw->pw_name) != std::string::npos);
+    CHECK(history.out.find("govmap_app") == std::string::npos);
+    CHECK(home.run({"user", "add", "someone", "--role", "reader", "--password-file", "/dev/null"}).code == 2);
+
+    // A cluster made by an earlier version, where the superuser owned
+    // everything and commands logged in as it, is set up on the next command.
+    std::string admin = uri;
+    admin.replace(admin.find("user=govmap_app"), std::string("user=govmap_app").size(), "user=govmap");
+    {
+        db::Connection conn(admin);
+        auto tx = conn.begin(db::Isolation::autocommit);
+        tx.exec("REASSIGN OWNED BY govmap_owner TO govmap");
+        tx.exec("DROP OWNED BY govmap_owner");
+        tx.exec("DROP ROLE govmap_app");
+        tx.exec("DROP ROLE govmap_owner");
+    }
+    {
+        db::Connection conn(admin);
+        CHECK(owner_of(conn, "mechanism") == "govmap");
+    }
+    fs::remove(home.dir / "home" / "pg.roles-v1");
+    auto listed = home.run({"list", "mechanisms", "--format", "csv"});
+    INFO(listed.all());
+    CHECK(listed.code == 0);
+    CHECK(listed.out.find("role-test") != std::string::npos);
+    db::Connection conn(admin);
+    CHECK(owner_of(conn, "mechanism") == "govmap_owner");
+    CHECK(owner_of(conn, "history") == "govmap_owner");
+    CHECK(home.run({"add", "mechanism", "--accept", "slug=after-upgrade", "name=After Upgrade Body", "kind=forum",
+                    "scope=global", "model=multistakeholder"})
+              .code == 0);
+}
