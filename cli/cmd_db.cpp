@@ -74,9 +74,8 @@ void add_db_commands(CLI::App& app, Context& ctx)
         ctx.action = [&ctx] {
             auto c = cluster();
             c.ensure_running([&ctx](const std::string& m) { ctx.info("{}", m); });
-            c.migrate([&ctx](const schema::Migration& m) {
-                ctx.info("applying migration {:04d}_{}", m.version, m.name);
-            });
+            c.migrate(
+                [&ctx](const schema::Migration& m) { ctx.info("applying migration {:04d}_{}", m.version, m.name); });
             ctx.info("the embedded database is running: {}", c.uri());
         };
     });

@@ -102,9 +102,8 @@ db::Connection Context::connect_unlimited(bool require_current_schema) const
         for (const auto& m : schema::migration_status(conn))
             pending = pending || m.state == schema::MigrationState::pending;
         if (pending)
-            cluster.migrate([this](const schema::Migration& m) {
-                info("applying migration {:04d}_{}", m.version, m.name);
-            });
+            cluster.migrate(
+                [this](const schema::Migration& m) { info("applying migration {:04d}_{}", m.version, m.name); });
         return conn;
     }
     debug("using the database from {}: {}", db::origin_name(t.origin), db::describe_conninfo(t.conninfo));

@@ -28,8 +28,7 @@ CsvReader::CsvReader(std::streambuf& in, std::size_t max_bytes) : in_(&in), max_
 
 CsvReader::CsvReader(std::string_view text, std::size_t max_bytes)
     : owned_(std::make_unique<ViewBuffer>(text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text)),
-      in_(owned_.get()),
-      max_bytes_(max_bytes)
+      in_(owned_.get()), max_bytes_(max_bytes)
 {
 }
 
@@ -45,9 +44,7 @@ std::optional<CsvRecord> CsvReader::next()
         }
         return in_->sbumpc();
     };
-    auto peek = [&]() -> int {
-        return pending_.empty() ? in_->sgetc() : static_cast<unsigned char>(pending_.front());
-    };
+    auto peek = [&]() -> int { return pending_.empty() ? in_->sgetc() : static_cast<unsigned char>(pending_.front()); };
     // A trailing line break at the end of the file ends the last record; it
     // does not start an empty one.
     if (peek() == eof)
@@ -66,8 +63,8 @@ std::optional<CsvRecord> CsvReader::next()
             return record;
         }
         if (++bytes > max_bytes_)
-            throw CsvError(record.line, fmt::format("a record longer than {} MiB (is a quote never closed?)",
-                                                    max_bytes_ >> 20));
+            throw CsvError(record.line,
+                           fmt::format("a record longer than {} MiB (is a quote never closed?)", max_bytes_ >> 20));
         char c = static_cast<char>(ci);
         if (quoted) {
             if (c == '"') {

@@ -16,8 +16,8 @@ namespace govmap::importer {
 
 /// One input: a file read as a stream while it is imported, or text in memory.
 struct InputFile {
-    std::string name;  ///< used in messages (FILE:LINE:FIELD)
-    std::string text;  ///< the content, when `path` is empty
+    std::string name;                   ///< used in messages (FILE:LINE:FIELD)
+    std::string text;                   ///< the content, when `path` is empty
     std::optional<std::string> format;  ///< csv, spreadsheet or json; default: by extension and header
     std::optional<std::string> type;    ///< record type of a CSV file; default: by file name or header
     std::string path = {};              ///< read from this file ("-": standard input) instead of `text`

@@ -73,8 +73,12 @@ public:
         for (std::size_t i = 0; i < type.fields.size(); ++i)
             if (row.present[i])
                 present += (present.size() > 1 ? "," : "") + type.fields[i].name;
-        std::vector<db::Value> line{std::move(row.file), std::move(row.loc), std::to_string(++ord_[type.name]),
-                                    std::string(row.derived ? "t" : "f"), present + "}", op_};
+        std::vector<db::Value> line{std::move(row.file),
+                                    std::move(row.loc),
+                                    std::to_string(++ord_[type.name]),
+                                    std::string(row.derived ? "t" : "f"),
+                                    present + "}",
+                                    op_};
         for (auto& v : row.values)
             line.push_back(std::move(v));
         // Kept encoded: a chunk's memory is its bytes on the wire.
@@ -354,7 +358,8 @@ void check_duplicate_keys(Batch& batch, db::Transaction& tx)
         }
         add_problems(batch, tx,
                      fmt::format("SELECT s.file, s.loc, $1::text AS field, "
-                                 "'duplicate ' || $2 || ' ''' || {0} || ''' (first at ' || s.first_file || ':' || s.first_loc || ')' AS message "
+                                 "'duplicate ' || $2 || ' ''' || {0} || ''' (first at ' || s.first_file || ':' || "
+                                 "s.first_loc || ')' AS message "
                                  "FROM (SELECT x.*, first_value(x.file) OVER w AS first_file, "
                                  "first_value(x.loc) OVER w AS first_loc, row_number() OVER w AS n "
                                  "FROM {1} x WHERE NOT x.derived WINDOW w AS (PARTITION BY {2} ORDER BY x.ord)) s "

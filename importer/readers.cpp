@@ -131,9 +131,7 @@ private:
 /// (nlohmann's SAX interface): memory holds one record, never the document.
 class JsonRecords : public nlohmann::json_sax<nlohmann::json> {
 public:
-    JsonRecords(Batch& batch, const std::string& file, TokenLimit& limit) : batch_(batch), file_(file), limit_(limit)
-    {
-    }
+    JsonRecords(Batch& batch, const std::string& file, TokenLimit& limit) : batch_(batch), file_(file), limit_(limit) {}
     /// Set when the document itself is refused (reported as one problem).
     std::string refused;
     bool stopped = false;
@@ -211,8 +209,7 @@ private:
         Frame& parent = frames_.back();
         if (parent.role == Role::skipped)
             return {Role::skipped, parent.pointer};
-        std::string pointer =
-            parent.pointer + "/" + (parent.object ? parent.key : std::to_string(parent.index++));
+        std::string pointer = parent.pointer + "/" + (parent.object ? parent.key : std::to_string(parent.index++));
         if (parent.role == Role::document) {
             if (parent.key == "$schema")
                 return {Role::skipped, pointer};

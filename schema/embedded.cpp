@@ -352,8 +352,8 @@ void set_up_roles(const std::string& admin_uri, const std::string& database_uri)
                 END IF;
             END LOOP;
         END $$)");
-    auto owner = tx.exec("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1",
-                         {std::string(database)});
+    auto owner =
+        tx.exec("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1", {std::string(database)});
     if (owner.empty()) {
         tx.exec(fmt::format("CREATE DATABASE {} OWNER {}", database, owner_role));
         return;

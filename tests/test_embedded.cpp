@@ -348,7 +348,7 @@ TEST_CASE("The server stopped mid-accept: a clear failure, then the proposals st
     };
     const std::string header = "slug,name,kind,scope,model\n";
     auto first = write("first.csv", header + "a-one,Alpha Body,forum,global,multistakeholder\n"
-                                              "a-two,Beta Council,forum,global,multistakeholder\n");
+                                             "a-two,Beta Council,forum,global,multistakeholder\n");
     auto second = write("second.csv", header + "b-one,Gamma Network,network,regional,intergovernmental\n");
     REQUIRE(home.run({"import", "--status", "proposed", first}).code == 0);
     REQUIRE(home.run({"import", "--status", "proposed", second}).code == 0);
@@ -418,15 +418,14 @@ TEST_CASE("Commands log in as an application role that is not a superuser; the o
         db::Connection conn(uri);
         auto tx = conn.begin();
         CHECK(tx.exec("SELECT current_user AS u").text(0, "u") == "govmap_app");
-        CHECK(tx.exec("SELECT rolsuper::text AS s FROM pg_roles WHERE rolname = current_user").text(0, "s") ==
-              "false");
+        CHECK(tx.exec("SELECT rolsuper::text AS s FROM pg_roles WHERE rolname = current_user").text(0, "s") == "false");
         tx.abort();
         CHECK(owner_of(conn, "mechanism") == "govmap_owner");
         CHECK(owner_of(conn, "schema_migrations") == "govmap_owner");
         // What only a superuser may do is refused to every command.
-        for (const char* sql : {"COPY (SELECT 1) TO PROGRAM 'true'", "SELECT pg_read_file('postgresql.conf')",
-                                "ALTER SYSTEM SET work_mem = '1MB'", "CREATE ROLE intruder SUPERUSER",
-                                "SET ROLE govmap"}) {
+        for (const char* sql :
+             {"COPY (SELECT 1) TO PROGRAM 'true'", "SELECT pg_read_file('postgresql.conf')",
+              "ALTER SYSTEM SET work_mem = '1MB'", "CREATE ROLE intruder SUPERUSER", "SET ROLE govmap"}) {
             INFO(sql);
             auto t = conn.begin(db::Isolation::autocommit);
             CHECK_THROWS_AS(t.exec(sql), db::Error);

@@ -413,8 +413,8 @@ TEST_CASE("Input limits: an endless record, an over-long JSON value and thousand
     INFO("peak memory " << out.max_rss_kib << " KiB for /dev/zero, " << one_line.max_rss_kib << " KiB for one line");
     CHECK(out.max_rss_kib - one_line.max_rss_kib < 16 * 1024);
 
-    auto long_value = dir.write("long.json", R"({"mechanisms": [{"slug": "a", "name": ")" +
-                                                 std::string(3 << 20, 'x') + R"("}]})");
+    auto long_value =
+        dir.write("long.json", R"({"mechanisms": [{"slug": "a", "name": ")" + std::string(3 << 20, 'x') + R"("}]})");
     out = test::run_govmap({"import", long_value}, env);
     CHECK(out.code == 3);
     CHECK_THAT(out.err, Catch::Contains("long.json: a value longer than 1 MiB"));
@@ -426,7 +426,8 @@ TEST_CASE("Input limits: an endless record, an over-long JSON value and thousand
     out = test::run_govmap({"import", dir.write("mechanisms.csv", bad)}, env);
     CHECK(out.code == 3);
     CHECK(std::count(out.err.begin(), out.err.end(), '\n') < 1010);
-    CHECK_THAT(out.err, Catch::Contains("mechanisms.csv:1001:kind") && Catch::Contains("only the first 1000 are shown") &&
+    CHECK_THAT(out.err, Catch::Contains("mechanisms.csv:1001:kind") &&
+                            Catch::Contains("only the first 1000 are shown") &&
                             Catch::Contains("more than 1000 problems found; nothing was imported"));
     CHECK_THAT(out.err, !Catch::Contains("mechanisms.csv:1003:kind"));
     CHECK(count() == before);
