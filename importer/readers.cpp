@@ -188,7 +188,7 @@ private:
         const RecordType* type = nullptr;
     };
 
-    bool refuse(std::string why)
+    bool refuse(const std::string& why)
     {
         refused = "invalid JSON: " + why;
         stopped = true;

@@ -399,7 +399,7 @@ TEST_CASE("The server stopped mid-accept: a clear failure, then the proposals st
     CHECK(count_mechanisms(home) == "3");
 }
 
-TEST_CASE("Commands log in as an application role that is not a superuser; the owner role owns the map")
+TEST_CASE("Commands log in as an application role that is not a superuser, and the owner role owns the map")
 {
     Home home;
     REQUIRE(home.run({"db", "start"}).code == 0);
