@@ -494,6 +494,7 @@ TEST_CASE("Exporting a 200 000-node map streams: memory stays far below the size
     auto env = d.env;
     std::string asan = std::getenv("ASAN_OPTIONS") ? std::getenv("ASAN_OPTIONS") : "";
     env.env["ASAN_OPTIONS"] = asan + (asan.empty() ? "" : ":") + "quarantine_size_mb=0";
+    env.measure_memory = true;
     test::TempDatabase empty;
     auto empty_env = env;
     empty_env.env["GOVMAP_DB"] = empty.conninfo();

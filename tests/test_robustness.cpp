@@ -324,6 +324,7 @@ TEST_CASE("Input is read as a stream: a large file in bounded memory, a FIFO and
     // Under AddressSanitizer freed memory would sit in quarantine and count as used.
     std::string asan = std::getenv("ASAN_OPTIONS") ? std::getenv("ASAN_OPTIONS") : "";
     env.env["ASAN_OPTIONS"] = asan + (asan.empty() ? "" : ":") + "quarantine_size_mb=0";
+    env.measure_memory = true;
     const std::string header = "slug,name,kind,scope,model,founded,description\n";
     // Names of pseudo-random letters: names that differ only by a number
     // would all be "similar", and the duplicate check would compare each pair.
@@ -400,6 +401,7 @@ TEST_CASE("Input limits: an endless record, an over-long JSON value and thousand
     test::RunOptions env{{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}};
     std::string asan = std::getenv("ASAN_OPTIONS") ? std::getenv("ASAN_OPTIONS") : "";
     env.env["ASAN_OPTIONS"] = asan + (asan.empty() ? "" : ":") + "quarantine_size_mb=0";
+    env.measure_memory = true;
     auto count = [&] { return test::scalar(conn, "SELECT count(*) FROM mechanism"); };
     const auto before = count();
 

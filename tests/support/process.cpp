@@ -4,11 +4,13 @@
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 extern char** environ;
@@ -33,6 +35,17 @@ Output run_govmap(const std::vector<std::string>& args, const RunOptions& option
     if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
     std::string binary = options.binary.value_or(GOVMAP_BINARY);
+    std::string memory_file;
+    if (options.measure_memory) {
+        if (access("/usr/bin/time", X_OK) != 0)
+            throw std::runtime_error("measuring memory needs /usr/bin/time (Debian package time)");
+        char name[] = "/tmp/govmap-rss-XXXXXX";
+        int fd = mkstemp(name);
+        if (fd < 0)
+            throw std::runtime_error("mkstemp failed");
+        close(fd);
+        memory_file = name;
+    }
     pid_t pid = fork();
     if (pid == 0) {
         dup2(out_pipe[1], 1);
@@ -51,11 +64,15 @@ Output run_govmap(const std::vector<std::string>& args, const RunOptions& option
                 _exit(125);
             setenv("HOME", pw->pw_dir, 1);
         }
-        std::vector<char*> argv{const_cast<char*>(binary.c_str())};
+        std::vector<char*> argv;
+        std::string time_binary = "/usr/bin/time", format = "-f%M", output = "-o" + memory_file;
+        if (options.measure_memory)
+            argv = {time_binary.data(), format.data(), output.data()};
+        argv.push_back(const_cast<char*>(binary.c_str()));
         for (const auto& a : args)
             argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
-        execv(binary.c_str(), argv.data());
+        execv(argv[0], argv.data());
         _exit(127);
     }
     close(out_pipe[1]);
@@ -82,9 +99,15 @@ Output run_govmap(const std::vector<std::string>& args, const RunOptions& option
         }
     }
     int status = 0;
-    rusage usage{};
-    wait4(pid, &status, 0, &usage);
-    result.max_rss_kib = usage.ru_maxrss;
+    waitpid(pid, &status, 0);
+    if (!memory_file.empty()) {
+        // The last line is the peak in KiB (time may write "Command exited with non-zero status N" first).
+        std::ifstream in(memory_file);
+        for (std::string line; std::getline(in, line);)
+            if (!line.empty() && std::isdigit(static_cast<unsigned char>(line[0])))
+                result.max_rss_kib = std::stol(line);
+        std::remove(memory_file.c_str());
+    }
     result.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return result;
 }

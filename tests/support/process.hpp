@@ -11,7 +11,7 @@ struct Output {
     int code = -1;
     std::string out;
     std::string err;
-    long max_rss_kib = 0;  ///< the child's peak resident memory
+    long max_rss_kib = 0;  ///< the peak resident memory of govmap itself (RunOptions::measure_memory)
     std::string all() const { return out + err; }
 };
 
@@ -24,6 +24,10 @@ struct RunOptions {
     std::optional<std::string> binary;
     /// Standard input read from this file (default: /dev/null).
     std::optional<std::string> stdin_path = {};
+    /// Measure govmap's peak memory with /usr/bin/time. (A child forked from
+    /// the test starts as a copy of it, and the kernel counts that copy in
+    /// the child's peak: only a small parent measures govmap alone.)
+    bool measure_memory = false;
 };
 
 Output run_govmap(const std::vector<std::string>& args, const RunOptions& options = {});
