@@ -38,10 +38,14 @@ void add_export_command(CLI::App& app, Context& ctx)
     static bool include_proposed = false, with_gaps = false;
     static analysis::GapOptions gaps;
     auto* cmd = app.add_subcommand("export", "Export the map to Gephi, Cytoscape, yEd, Graphviz, the web or Kumu");
-    cmd->add_option("--format", format, "graphml, gexf (1.3), dot, cytoscape (Cytoscape.js JSON) or csv")
+    cmd->add_option("--format", format,
+                    "graphml, gexf (1.3), dot, cytoscape (Cytoscape.js JSON), csv (Gephi's node and edge tables), "
+                    "kumu (a Kumu JSON blueprint) or kumu-csv (Kumu's spreadsheet import)")
         ->required()
-        ->check(CLI::IsMember({"graphml", "gexf", "dot", "cytoscape", "csv"}));
-    cmd->add_option("--out", out, "File, '-' for standard output, or for csv a directory (nodes.csv, edges.csv)")
+        ->check(CLI::IsMember({"graphml", "gexf", "dot", "cytoscape", "csv", "kumu", "kumu-csv"}));
+    cmd->add_option("--out", out,
+                    "File, '-' for standard output, or a directory for csv (nodes.csv, edges.csv) and kumu-csv "
+                    "(elements.csv, connections.csv)")
         ->capture_default_str();
     cmd->add_option("--under", under, "Only this taxonomy node, what lies under it, and the mechanisms covering it")
         ->type_name("CODE");
@@ -97,6 +101,8 @@ void add_export_command(CLI::App& app, Context& ctx)
                                      : format == "gexf"      ? output::ExportFormat::gexf
                                      : format == "dot"       ? output::ExportFormat::dot
                                      : format == "cytoscape" ? output::ExportFormat::cytoscape
+                                     : format == "kumu"      ? output::ExportFormat::kumu
+                                     : format == "kumu-csv"  ? output::ExportFormat::kumu_csv
                                                              : output::ExportFormat::csv;
             auto conn = ctx.connect();
             auto tx = ctx.open_map(conn, include_proposed, true);
@@ -112,13 +118,16 @@ void add_export_command(CLI::App& app, Context& ctx)
                 return output::export_graph(tx, o, report ? &*report : nullptr, f, main_out, edges_out);
             };
             try {
-                if (f == output::ExportFormat::csv) {
+                if (f == output::ExportFormat::csv || f == output::ExportFormat::kumu_csv) {
+                    bool kumu = f == output::ExportFormat::kumu_csv;
+                    std::string first = kumu ? "elements.csv" : "nodes.csv",
+                                second = kumu ? "connections.csv" : "edges.csv";
                     if (out == "-")
-                        throw Failure(exit_usage, "the csv export writes nodes.csv and edges.csv: give a directory "
-                                                  "with --out DIR");
+                        throw Failure(exit_usage, "the " + format + " export writes " + first + " and " + second +
+                                                      ": give a directory with --out DIR");
                     std::filesystem::create_directories(out);
-                    OutputFile nodes(std::filesystem::path(out) / "nodes.csv");
-                    OutputFile edges(std::filesystem::path(out) / "edges.csv");
+                    OutputFile nodes(std::filesystem::path(out) / first);
+                    OutputFile edges(std::filesystem::path(out) / second);
                     counts = run(nodes.stream(), &edges.stream());
                     nodes.commit();
                     edges.commit();

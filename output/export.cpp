@@ -138,6 +138,11 @@ std::unique_ptr<Writer> writer_for(ExportFormat format, std::ostream& out, std::
         if (!edges_out)
             throw std::invalid_argument("the CSV export needs a stream for edges.csv");
         return csv_writer(out, *edges_out);
+    case ExportFormat::kumu: return kumu_writer(out);
+    case ExportFormat::kumu_csv:
+        if (!edges_out)
+            throw std::invalid_argument("the Kumu spreadsheet export needs a stream for connections.csv");
+        return kumu_csv_writer(out, *edges_out);
     }
     throw std::invalid_argument("unknown export format");
 }

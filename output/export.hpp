@@ -12,7 +12,7 @@
 
 namespace govmap::output {
 
-enum class ExportFormat { graphml, gexf, dot, cytoscape, csv };
+enum class ExportFormat { graphml, gexf, dot, cytoscape, csv, kumu, kumu_csv };
 
 struct ExportOptions {
     queries::GraphFilter filter;

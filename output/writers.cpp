@@ -6,6 +6,7 @@
 #include <fmt/ostream.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -421,6 +422,173 @@ private:
     std::size_t label_index_ = 0;
 };
 
+// ------------------------------------------------------------------ Kumu
+
+/// Kumu cannot select from its search results an element whose id holds '_'
+/// or '.' (docs.kumu.io, "How do I avoid duplicating data?"): those become
+/// '+' and '~', which no govmap key holds, so ids stay unique and stable.
+std::string kumu_id(const std::string& id)
+{
+    std::string out = id;
+    for (auto& c : out)
+        c = c == '.' ? '~' : c == '_' ? '+' : c;
+    return out;
+}
+
+std::string kumu_type(const NodeRecord& n)
+{
+    if (n.kind == "mechanism")
+        return "Mechanism";
+    if (n.kind == "stakeholder")
+        return "Stakeholder group";
+    if (n.kind == "region")
+        return "Region";
+    if (n.level == std::string("cluster"))
+        return "Cluster";
+    return n.level == std::string("issue") ? "Issue" : "Area";
+}
+
+/// What an element is tagged with: the cluster of an area; a mechanism's
+/// scope, participation and status.
+std::vector<std::string> kumu_tags(const NodeRecord& n, const std::vector<Attr>& attrs)
+{
+    std::vector<std::string> tags;
+    if (n.kind == "area" && !n.cluster_label.empty() && n.level != std::string("cluster"))
+        tags.push_back(n.cluster_label);
+    if (n.kind == "mechanism") {
+        for (std::size_t i = 0; i < attrs.size(); ++i)
+            if ((attrs[i].name == "scope" || attrs[i].name == "status") && n.values[i])
+                tags.push_back(*n.values[i]);
+        if (!n.participation.empty())
+            tags.push_back(n.participation);
+    }
+    return tags;
+}
+
+std::string kumu_connection_type(const std::string& kind)
+{
+    std::string out = kind;
+    std::replace(out.begin(), out.end(), '_', ' ');
+    return out;
+}
+
+/// cooperates_with has no direction; every other relation points from the first to the second.
+const char* kumu_direction(const std::string& kind) { return kind == "cooperates_with" ? "undirected" : "directed"; }
+
+/// Fields every element or connection has in its own column or key.
+bool kumu_builtin(const std::string& name) { return name == "label" || name == "description" || name == "kind"; }
+
+/// Kumu's JSON import (a "blueprint"): {"elements": [...], "connections": [...]}.
+class KumuBlueprint : public Writer {
+public:
+    explicit KumuBlueprint(std::ostream& out) : out_(out) {}
+    void begin(const std::string& about, const std::vector<Attr>& node_attrs,
+               const std::vector<Attr>& edge_attrs) override
+    {
+        node_attrs_ = node_attrs;
+        edge_attrs_ = edge_attrs;
+        // Kumu keeps unknown top-level keys out of the map; the description is for people reading the file.
+        out_ << "{\n  \"description\": " << nlohmann::json(about).dump() << ",\n  \"elements\": [";
+    }
+    void node(const NodeRecord& n) override
+    {
+        nlohmann::ordered_json e;
+        e["id"] = kumu_id(n.id);
+        e["label"] = n.label;
+        e["type"] = kumu_type(n);
+        for (std::size_t i = 0; i < node_attrs_.size(); ++i)
+            if (node_attrs_[i].name == "description" && n.values[i])
+                e["description"] = *n.values[i];
+        e["tags"] = kumu_tags(n, node_attrs_);
+        for (std::size_t i = 0; i < node_attrs_.size(); ++i)
+            if (!kumu_builtin(node_attrs_[i].name) && n.values[i])
+                e[header(node_attrs_[i].name)] = typed(n.values[i], node_attrs_[i].type);
+        e["Colour"] = colour_of(n);
+        e["govmap id"] = n.id;
+        out_ << (first_ ? "\n    " : ",\n    ") << e.dump();
+        first_ = false;
+    }
+    void begin_edges() override
+    {
+        out_ << "\n  ],\n  \"connections\": [";
+        first_ = true;
+    }
+    void edge(const EdgeRecord& e) override
+    {
+        nlohmann::ordered_json c;
+        c["id"] = kumu_id(e.id);
+        c["from"] = kumu_id(e.source);
+        c["to"] = kumu_id(e.target);
+        c["type"] = kumu_connection_type(e.kind);
+        c["direction"] = kumu_direction(e.kind);
+        for (std::size_t i = 0; i < edge_attrs_.size(); ++i)
+            if (edge_attrs_[i].name != "kind" && e.values[i])
+                c[header(edge_attrs_[i].name)] = typed(e.values[i], edge_attrs_[i].type);
+        out_ << (first_ ? "\n    " : ",\n    ") << c.dump();
+        first_ = false;
+    }
+    void end() override { out_ << "\n  ]\n}\n"; }
+
+private:
+    std::ostream& out_;
+    std::vector<Attr> node_attrs_, edge_attrs_;
+    bool first_ = true;
+};
+
+/// Kumu's spreadsheet import: elements.csv begins ID,Label,Type,Description,Tags;
+/// connections.csv begins From,To,Type,Direction. Several values in one cell
+/// are joined with '|'.
+class KumuCsv : public Writer {
+public:
+    KumuCsv(std::ostream& elements, std::ostream& connections) : elements_(elements), connections_(connections) {}
+    void begin(const std::string& /*about*/, const std::vector<Attr>& node_attrs,
+               const std::vector<Attr>& edge_attrs) override
+    {
+        node_attrs_ = node_attrs;
+        edge_attrs_ = edge_attrs;
+        elements_ << "ID,Label,Type,Description,Tags";
+        for (const auto& a : node_attrs)
+            if (!kumu_builtin(a.name))
+                elements_ << "," << csv_field(header(a.name));
+        elements_ << ",Colour,govmap id\r\n";
+        connections_ << "From,To,Type,Direction";
+        for (const auto& a : edge_attrs)
+            if (a.name != "kind")
+                connections_ << "," << csv_field(header(a.name));
+        connections_ << ",govmap id\r\n";
+    }
+    void node(const NodeRecord& n) override
+    {
+        std::string description, tags;
+        for (std::size_t i = 0; i < node_attrs_.size(); ++i)
+            if (node_attrs_[i].name == "description")
+                description = n.values[i].value_or("");
+        for (const auto& t : kumu_tags(n, node_attrs_))
+            tags += (tags.empty() ? "" : "|") + t;
+        elements_ << csv_field(kumu_id(n.id)) << "," << csv_field(n.label) << "," << csv_field(kumu_type(n)) << ","
+                  << csv_field(description) << "," << csv_field(tags);
+        for (std::size_t i = 0; i < node_attrs_.size(); ++i)
+            if (!kumu_builtin(node_attrs_[i].name))
+                elements_ << "," << csv_field(n.values[i].value_or(""));
+        elements_ << "," << colour_of(n) << "," << csv_field(n.id) << "\r\n";
+    }
+    void edge(const EdgeRecord& e) override
+    {
+        connections_ << csv_field(kumu_id(e.source)) << "," << csv_field(kumu_id(e.target)) << ","
+                     << csv_field(kumu_connection_type(e.kind)) << "," << kumu_direction(e.kind);
+        for (std::size_t i = 0; i < edge_attrs_.size(); ++i)
+            if (edge_attrs_[i].name != "kind")
+                connections_ << "," << csv_field(e.values[i].value_or(""));
+        connections_ << "," << csv_field(e.id) << "\r\n";
+    }
+    void end() override {}
+
+private:
+    std::ostream& elements_;
+    std::ostream& connections_;
+    std::vector<Attr> node_attrs_, edge_attrs_;
+};
+
 }  // namespace
 
 const std::vector<std::pair<std::string, std::string>>& participation_palette()
@@ -436,6 +604,11 @@ std::unique_ptr<Writer> graphml_writer(std::ostream& out) { return std::make_uni
 std::unique_ptr<Writer> gexf_writer(std::ostream& out) { return std::make_unique<Gexf>(out); }
 std::unique_ptr<Writer> dot_writer(std::ostream& out) { return std::make_unique<Dot>(out); }
 std::unique_ptr<Writer> cytoscape_writer(std::ostream& out) { return std::make_unique<Cytoscape>(out); }
+std::unique_ptr<Writer> kumu_writer(std::ostream& out) { return std::make_unique<KumuBlueprint>(out); }
+std::unique_ptr<Writer> kumu_csv_writer(std::ostream& elements, std::ostream& connections)
+{
+    return std::make_unique<KumuCsv>(elements, connections);
+}
 std::unique_ptr<Writer> csv_writer(std::ostream& nodes, std::ostream& edges)
 {
     return std::make_unique<Csv>(nodes, edges);

@@ -1,5 +1,5 @@
 #pragma once
-// The five export formats, each a writer fed one node or edge at a time.
+// The export formats, each a writer fed one node or edge at a time.
 #include "schema/db.hpp"
 
 #include <memory>
@@ -56,6 +56,9 @@ std::unique_ptr<Writer> gexf_writer(std::ostream& out);
 std::unique_ptr<Writer> dot_writer(std::ostream& out);
 std::unique_ptr<Writer> cytoscape_writer(std::ostream& out);
 std::unique_ptr<Writer> csv_writer(std::ostream& nodes, std::ostream& edges);
+/// Kumu: a JSON blueprint, or its spreadsheet import (elements.csv, connections.csv).
+std::unique_ptr<Writer> kumu_writer(std::ostream& out);
+std::unique_ptr<Writer> kumu_csv_writer(std::ostream& elements, std::ostream& connections);
 
 /// The mechanisms' colours by participation, as every format draws them.
 const std::vector<std::pair<std::string, std::string>>& participation_palette();

@@ -48,6 +48,15 @@ Shell shell(const std::string& command)
     return r;
 }
 
+/// A JSON Schema validator: the image's python3 or Debian's python3-jsonschema.
+std::string schema_validator()
+{
+    for (const char* py : {"python3", "/usr/bin/python3"})
+        if (std::system((std::string(py) + " -c 'import jsonschema' 2>/dev/null").c_str()) == 0)
+            return py;
+    return {};
+}
+
 bool have_networkx()
 {
     return test::have_client("networkx 3", "python3 -c 'import networkx; assert int(networkx.__version__[0]) >= 3'",
@@ -287,7 +296,7 @@ TEST_CASE("Cytoscape.js loads the JSON headless with the right counts, typed dat
     CHECK(g["attrs"]["area:security.cybercrime"]["classes"] == json::array({"area", "issue"}));
 }
 
-TEST_CASE("The CSV node and edge lists have the columns Gephi and Kumu expect and read back")
+TEST_CASE("The CSV node and edge lists have the columns Gephi expects and read back")
 {
     Bundled b;
     auto dir = (b.dir.path() / "csv").string();
@@ -306,6 +315,75 @@ TEST_CASE("The CSV node and edge lists have the columns Gephi and Kumu expect an
     CHECK(g["attrs"]["mechanism:igf"]["Founded"] == "2006");
     // Without a directory the CSV export is a usage error.
     CHECK(test::run_govmap({"export", "--format", "csv"}, b.env).code == 2);
+}
+
+TEST_CASE("Kumu gets a blueprint that follows its documented shape and a spreadsheet import it accepts")
+{
+    Hostile h;
+    auto blueprint = h.exported("kumu");
+    auto dir = (h.dir.path() / "kumu").string();
+    REQUIRE(test::run_govmap({"export", "--format", "kumu-csv", "--out", dir, "--as-of", "all"}, h.env).code == 0);
+    CHECK(test::run_govmap({"export", "--format", "kumu-csv"}, h.env).code == 2);  // needs a directory
+    if (!test::have_client("python3", "command -v python3", "python3"))
+        return;
+    // Referential integrity, unique ids across both lists, Kumu's id rule, and
+    // what one element and one connection carry; then the same for the CSV pair.
+    const std::string script = h.dir.write("kumu_check.py", R"(
+import csv, json, sys
+bp = json.load(open(sys.argv[1]))
+elements = {e["id"]: e for e in bp["elements"]}
+ids = [e["id"] for e in bp["elements"]] + [c["id"] for c in bp["connections"]]
+out = {"elements": len(bp["elements"]), "connections": len(bp["connections"]),
+       "unique": len(ids) == len(set(ids)), "no_bad_chars": not any("_" in i or "." in i for i in ids),
+       "dangling": sum(1 for c in bp["connections"] if c["from"] not in elements or c["to"] not in elements),
+       "hostile": elements.get("mechanism:hostile"),
+       "link": [c for c in bp["connections"] if c["type"] == "feeds into"]}
+with open(sys.argv[2] + "/elements.csv", newline="", encoding="utf-8") as f:
+    rows = list(csv.reader(f))
+with open(sys.argv[2] + "/connections.csv", newline="", encoding="utf-8") as f:
+    links = list(csv.reader(f))
+ids = {r[0] for r in rows[1:]}
+out["csv"] = {"element_header": rows[0][:5], "connection_header": links[0][:4], "elements": len(rows) - 1,
+              "connections": len(links) - 1, "dangling": sum(1 for r in links[1:] if r[0] not in ids or r[1] not in ids),
+              "hostile": next(r for r in rows[1:] if r[0] == "mechanism:hostile")}
+print(json.dumps(out))
+)");
+    auto r = shell("python3 " + script + " " + blueprint + " " + dir);
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    auto k = nlohmann::json::parse(r.out);
+    CHECK(k["elements"] == h.nodes());
+    CHECK(k["connections"] == h.edges());
+    CHECK(k["unique"] == true);
+    CHECK(k["no_bad_chars"] == true);
+    CHECK(k["dangling"] == 0);
+    CHECK(k["hostile"]["label"] == hostile_name);
+    CHECK(k["hostile"]["type"] == "Mechanism");
+    CHECK(k["hostile"]["description"] == long_description);
+    // Its scope, its status (active unless said otherwise) and its participation
+    // (unknown: the map names no stakeholder group for it).
+    CHECK(k["hostile"]["tags"] == nlohmann::json::array({"global", "active", "unknown"}));
+    CHECK(k["hostile"]["URL"] == "https://example.org/a?b=1&c=<2>");
+    REQUIRE(k["link"].size() == 1);
+    CHECK(k["link"][0]["from"] == "mechanism:hostile");
+    CHECK(k["link"][0]["to"] == "mechanism:plain");
+    CHECK(k["link"][0]["direction"] == "directed");
+    auto c = k["csv"];
+    CHECK(c["element_header"] == nlohmann::json::array({"ID", "Label", "Type", "Description", "Tags"}));
+    CHECK(c["connection_header"] == nlohmann::json::array({"From", "To", "Type", "Direction"}));
+    CHECK(c["elements"] == h.nodes());
+    CHECK(c["connections"] == h.edges());
+    CHECK(c["dangling"] == 0);
+    CHECK(c["hostile"][1] == hostile_name);
+    CHECK(c["hostile"][4] == "global|active|unknown");
+    auto py = schema_validator();
+    if (test::require_or_skip(!py.empty(), "schema validation needs Python's jsonschema (python3-jsonschema)")) {
+        std::string cmd = py +
+                          " -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+                          "json.load(open(sys.argv[2])))' " +
+                          blueprint + " " + GOVMAP_SOURCE_DIR + "/docs/kumu-blueprint.schema.json";
+        CHECK(shell(cmd).code == 0);
+    }
 }
 
 TEST_CASE("Hostile names and values survive every format as each client reads them")
@@ -360,7 +438,8 @@ TEST_CASE("Hostile names and values survive every format as each client reads th
 TEST_CASE("The same map gives byte-identical files, exported twice or from another database")
 {
     Bundled a, b;
-    for (const char* f : {"graphml", "gexf", "dot", "cytoscape"}) {
+    // Kumu matches re-imported elements by id: its ids must not move either.
+    for (const char* f : {"graphml", "gexf", "dot", "cytoscape", "kumu"}) {
         INFO(f);
         auto first = read(a.exported(f, {}, std::string("one.") + f));
         auto second = read(a.exported(f, {}, std::string("two.") + f));
