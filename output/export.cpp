@@ -41,6 +41,7 @@ const std::vector<NodeAttr> base_node_attrs{
     {{"review_status", AttrType::string}, [](const queries::GraphNode& n) { return n.review_status; }},
     {{"ended", AttrType::integer}, [](const queries::GraphNode& n) { return n.ended; }},
     {{"participation", AttrType::string}, [](const queries::GraphNode& n) { return n.participation; }},
+    {{"source", AttrType::string}, [](const queries::GraphNode& n) { return n.source; }},
 };
 
 const std::vector<Attr> edge_attrs{

@@ -465,6 +465,21 @@ std::vector<std::string> kumu_tags(const NodeRecord& n, const std::vector<Attr>&
     return tags;
 }
 
+/// The description, and the source the record comes from on a line of its own.
+std::string kumu_description(const NodeRecord& n, const std::vector<Attr>& attrs)
+{
+    std::string description, source;
+    for (std::size_t i = 0; i < attrs.size(); ++i) {
+        if (attrs[i].name == "description")
+            description = n.values[i].value_or("");
+        if (attrs[i].name == "source")
+            source = n.values[i].value_or("");
+    }
+    if (!source.empty())
+        description += (description.empty() ? "" : "\n\n") + std::string("Source: ") + source;
+    return description;
+}
+
 std::string kumu_connection_type(const std::string& kind)
 {
     std::string out = kind;
@@ -496,9 +511,8 @@ public:
         e["id"] = kumu_id(n.id);
         e["label"] = n.label;
         e["type"] = kumu_type(n);
-        for (std::size_t i = 0; i < node_attrs_.size(); ++i)
-            if (node_attrs_[i].name == "description" && n.values[i])
-                e["description"] = *n.values[i];
+        if (auto d = kumu_description(n, node_attrs_); !d.empty())
+            e["description"] = d;
         e["tags"] = kumu_tags(n, node_attrs_);
         for (std::size_t i = 0; i < node_attrs_.size(); ++i)
             if (!kumu_builtin(node_attrs_[i].name) && n.values[i])
@@ -559,10 +573,7 @@ public:
     }
     void node(const NodeRecord& n) override
     {
-        std::string description, tags;
-        for (std::size_t i = 0; i < node_attrs_.size(); ++i)
-            if (node_attrs_[i].name == "description")
-                description = n.values[i].value_or("");
+        std::string description = kumu_description(n, node_attrs_), tags;
         for (const auto& t : kumu_tags(n, node_attrs_))
             tags += (tags.empty() ? "" : "|") + t;
         elements_ << csv_field(kumu_id(n.id)) << "," << csv_field(n.label) << "," << csv_field(kumu_type(n)) << ","

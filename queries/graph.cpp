@@ -149,8 +149,12 @@ void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& v
                     WHEN NOT p.known THEN 'unknown'
                     WHEN p.multistakeholder THEN 'multistakeholder'
                     WHEN n.model = 'intergovernmental' THEN 'intergovernmental'
-                    ELSE 'single group' END
+                    ELSE 'single group' END,
+               coalesce(ms.url, ms.title, s_area.url, s_area.title)
           FROM export_node x JOIN graph_node n ON n.id = x.id
+          -- The source a mechanism or an area is recorded from.
+          LEFT JOIN (mechanism m JOIN source ms ON ms.id = m.source_id) ON n.kind = 'mechanism' AND m.slug = n.key
+          LEFT JOIN (issue_area a JOIN source s_area ON s_area.id = a.source_id) ON n.kind = 'area' AND a.code = n.key
           LEFT JOIN participation()" +
                     std::string(o.include_proposed ? "true" : "false") + R"(, as_of_setting()) p
                  ON p.mechanism_id = x.id AND x.rank = 1
@@ -177,6 +181,7 @@ void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& v
                     n.weight = std::stoll(*next());
                     n.ended = next();
                     n.participation = next();
+                    n.source = next();
                     visit.node(n);
                 });
     visit.edges_begin();

@@ -38,6 +38,7 @@ struct GraphNode {
     /// Mechanisms: multistakeholder, intergovernmental, single group or
     /// unknown (participation() of migration 0007, as of the filter's year).
     db::Value participation;
+    db::Value source;   ///< mechanisms and areas: their source's URL, else its title
     db::Value cluster;  ///< areas: the taxonomy cluster they belong to
     std::string cluster_label;
     long long weight = 0;  ///< areas: covering mechanisms; others: degree

@@ -320,6 +320,17 @@ TEST_CASE("The CSV node and edge lists have the columns Gephi expects and read b
 TEST_CASE("Kumu gets a blueprint that follows its documented shape and a spreadsheet import it accepts")
 {
     Hostile h;
+    importer::Options o;
+    o.contributor = "test";
+    REQUIRE(importer::import(h.conn,
+                             {{"sources.csv", "key,title,url\ns1,Source One,https://example.org/s1\n", {}, {}},
+                              {"mechanisms.csv",
+                               "slug,name,kind,scope,model,source\nsourced,Sourced Body,forum,regional,"
+                               "intergovernmental,s1\n",
+                               {},
+                               {}}},
+                             o)
+                .problems.empty());
     auto blueprint = h.exported("kumu");
     auto dir = (h.dir.path() / "kumu").string();
     REQUIRE(test::run_govmap({"export", "--format", "kumu-csv", "--out", dir, "--as-of", "all"}, h.env).code == 0);
@@ -336,7 +347,7 @@ ids = [e["id"] for e in bp["elements"]] + [c["id"] for c in bp["connections"]]
 out = {"elements": len(bp["elements"]), "connections": len(bp["connections"]),
        "unique": len(ids) == len(set(ids)), "no_bad_chars": not any("_" in i or "." in i for i in ids),
        "dangling": sum(1 for c in bp["connections"] if c["from"] not in elements or c["to"] not in elements),
-       "hostile": elements.get("mechanism:hostile"),
+       "hostile": elements.get("mechanism:hostile"), "sourced": elements.get("mechanism:sourced"),
        "link": [c for c in bp["connections"] if c["type"] == "feeds into"]}
 with open(sys.argv[2] + "/elements.csv", newline="", encoding="utf-8") as f:
     rows = list(csv.reader(f))
@@ -364,6 +375,9 @@ print(json.dumps(out))
     // (unknown: the map names no stakeholder group for it).
     CHECK(k["hostile"]["tags"] == nlohmann::json::array({"global", "active", "unknown"}));
     CHECK(k["hostile"]["URL"] == "https://example.org/a?b=1&c=<2>");
+    // A record's source closes its description.
+    CHECK(k["sourced"]["description"] == "Source: https://example.org/s1");
+    CHECK(k["sourced"]["Source"] == "https://example.org/s1");
     REQUIRE(k["link"].size() == 1);
     CHECK(k["link"][0]["from"] == "mechanism:hostile");
     CHECK(k["link"][0]["to"] == "mechanism:plain");
