@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
 #include "output/report.hpp"
+#include "picture/picture.hpp"
 #include "text/text.hpp"
 
 #include <CLI/CLI.hpp>
@@ -18,6 +19,7 @@ void add_gaps_command(CLI::App& app, Context& ctx)
 {
     static analysis::GapOptions o;
     static std::string format = "text", out_path, level, under, kinds, as_of = "today", compare, csv_table = "coverage";
+    static bool with_picture = false;
     auto* cmd = app.add_subcommand("gaps", "Report coverage and gaps: where mechanisms are missing, thin, only "
                                            "regional, only intergovernmental, adjacent, unlinked or nested deep");
     cmd->add_option("--format", format, "Output format")
@@ -38,6 +40,9 @@ void add_gaps_command(CLI::App& app, Context& ctx)
                     "were resolved since this year (the map as of YEAR), or since the map as it was recorded on "
                     "DATE (YYYY-MM-DD, end of day UTC) or at TIME (YYYY-MM-DDTHH:MM[:SS][Z]), rebuilt from history")
         ->type_name("YEAR|DATE|TIME");
+    cmd->add_flag("--with-picture", with_picture,
+                  "With --format html: embed a picture of the mechanisms covering the reported nodes and their "
+                  "relations (the mechanisms view of govmap draw, for --under)");
     cmd->add_option("--csv", csv_table, "With --format csv: the coverage matrix or one row per finding")
         ->check(CLI::IsMember({"coverage", "findings"}))
         ->capture_default_str();
@@ -94,8 +99,11 @@ void add_gaps_command(CLI::App& app, Context& ctx)
             for (std::string kind; std::getline(k, kind, ',');)
                 if (!kind.empty())
                     o.kinds.insert(kind);
+            if (with_picture && format != "html")
+                throw Failure(exit_usage, "--with-picture needs --format html");
             auto conn = ctx.connect();
             analysis::GapReport report;
+            std::string picture;
             try {
                 // The recorded map is rebuilt in a transaction of its own
                 // (rolled back): the past does not depend on the snapshot.
@@ -110,8 +118,21 @@ void add_gaps_command(CLI::App& app, Context& ctx)
                     then_options.include_proposed = false;
                     then = analysis::analyse_recorded(conn, then_options, *o.compare_recorded);
                 }
-                auto tx = ctx.open_map(conn, o.include_proposed);
+                // The picture selects its nodes into temporary tables.
+                auto tx = ctx.open_map(conn, o.include_proposed, with_picture);
                 report = analysis::analyse(tx, o);
+                if (with_picture) {
+                    picture::DrawOptions d;
+                    d.filter.under = o.under;
+                    d.filter.as_of = o.as_of;
+                    d.filter.include_proposed = o.include_proposed;
+                    d.gaps = o;
+                    try {
+                        picture = picture::inline_svg(picture::draw(tx, d, picture::Format::svg, &report).data);
+                    } catch (const picture::DrawError& e) {
+                        throw Failure(exit_failure, e.what());
+                    }
+                }
                 if (then)
                     report.comparison = analysis::compare(*then, report, std::nullopt, o.compare_recorded);
             } catch (const std::invalid_argument& e) {
@@ -124,14 +145,14 @@ void add_gaps_command(CLI::App& app, Context& ctx)
                                      : format == "html" ? output::ReportFormat::html
                                                         : output::ReportFormat::text;
             if (!out_path.empty()) {
-                write_file(out_path, output::render(report, f, false));
+                write_file(out_path, output::render(report, f, false, picture));
                 ctx.info("wrote {} ({}, {})", out_path,
                          text::count_of(static_cast<long>(report.nodes.size()), "node", "nodes"),
                          text::count_of(static_cast<long>(report.concerns.size()), "finding", "findings"));
                 return;
             }
             bool colour = f == output::ReportFormat::text && isatty(1) && !std::getenv("NO_COLOR");
-            fmt::print("{}", output::render(report, f, colour));
+            fmt::print("{}", output::render(report, f, colour, picture));
         };
     });
 }

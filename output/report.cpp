@@ -571,7 +571,7 @@ std::string concern_table(const GapReport& r, const std::string& basis)
 }
 
 std::string html(const GapReport& r, const std::map<std::string, std::string>& group_names,
-                 const std::map<std::string, std::string>& region_names)
+                 const std::map<std::string, std::string>& region_names, const std::string& picture)
 {
     std::string out = R"(<!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
@@ -585,9 +585,9 @@ th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: left; vertica
 thead { display: table-header-group; }
 .high { color: #b30000; font-weight: bold; } .medium { color: #a65c00; } .low { color: #336; }
 svg { max-width: 100%; height: auto; }
-svg text { font-size: 11px; } svg .count { font-size: 9px; text-anchor: middle; fill: #fff; }
-svg .count.light { fill: #1a1a1a; } svg a text { fill: #1f4e79; }
-svg .row.cluster { font-weight: bold; } .settings { color: #444; }
+svg.heatmap text { font-size: 11px; } svg.heatmap .count { font-size: 9px; text-anchor: middle; fill: #fff; }
+svg.heatmap .count.light { fill: #1a1a1a; } svg.heatmap a text { fill: #1f4e79; }
+svg.heatmap .row.cluster { font-weight: bold; } .settings { color: #444; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
   section { page-break-before: always; break-before: page; }
@@ -610,6 +610,11 @@ svg .row.cluster { font-weight: bold; } .settings { color: #444; }
            "have the column's property; red "
            "marks a zero where a zero is a gap.</p>\n" +
            heat_map(r, heat_columns(r, group_names), "Coverage heat map") + "</section>\n";
+    if (!picture.empty())
+        out += "<section id=\"network\">\n<h2>How the mechanisms are linked</h2>\n<p>The mechanisms covering these "
+               "nodes and the relations between them (<code>govmap draw</code>; docs/pictures.md explains "
+               "the colours and sizes).</p>\n<figure class=\"network\">\n" +
+               picture + "</figure>\n</section>\n";
     if (r.options.strict_regions && r.options.by_region) {
         std::vector<Column> continents;
         for (const auto& code : r.heat_regions) {
@@ -692,7 +697,7 @@ svg .row.cluster { font-weight: bold; } .settings { color: #444; }
 
 }  // namespace
 
-std::string render(const GapReport& report, ReportFormat format, bool colour)
+std::string render(const GapReport& report, ReportFormat format, bool colour, const std::string& picture)
 {
     switch (format) {
     case ReportFormat::text: return text(report, colour);
@@ -700,7 +705,7 @@ std::string render(const GapReport& report, ReportFormat format, bool colour)
     case ReportFormat::json: return json(report);
     case ReportFormat::csv: return csv(report);
     case ReportFormat::csv_findings: return csv_findings(report);
-    case ReportFormat::html: return html(report, report.group_names, report.region_names);
+    case ReportFormat::html: return html(report, report.group_names, report.region_names, picture);
     }
     return {};
 }

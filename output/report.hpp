@@ -11,7 +11,9 @@ namespace govmap::output {
 /// csv is the coverage matrix; csv_findings one row per finding.
 enum class ReportFormat { text, markdown, json, csv, csv_findings, html };
 
-/// `colour` adds ANSI colours to the text format only.
-std::string render(const analysis::GapReport& report, ReportFormat format, bool colour = false);
+/// `colour` adds ANSI colours to the text format only. `picture`, an SVG
+/// element (picture::inline_svg), goes into the HTML format after the heat map.
+std::string render(const analysis::GapReport& report, ReportFormat format, bool colour = false,
+                   const std::string& picture = {});
 
 }  // namespace govmap::output

@@ -150,8 +150,9 @@ void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& v
                     WHEN p.multistakeholder THEN 'multistakeholder'
                     WHEN n.model = 'intergovernmental' THEN 'intergovernmental'
                     ELSE 'single group' END,
-               coalesce(ms.url, ms.title, s_area.url, s_area.title)
+               coalesce(ms.url, ms.title, s_area.url, s_area.title), ma.acronym
           FROM export_node x JOIN graph_node n ON n.id = x.id
+          LEFT JOIN mechanism ma ON n.kind = 'mechanism' AND ma.slug = n.key
           -- The source a mechanism or an area is recorded from.
           LEFT JOIN (mechanism m JOIN source ms ON ms.id = m.source_id) ON n.kind = 'mechanism' AND m.slug = n.key
           LEFT JOIN (issue_area a JOIN source s_area ON s_area.id = a.source_id) ON n.kind = 'area' AND a.code = n.key
@@ -182,6 +183,7 @@ void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& v
                     n.ended = next();
                     n.participation = next();
                     n.source = next();
+                    n.acronym = next();
                     visit.node(n);
                 });
     visit.edges_begin();

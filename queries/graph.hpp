@@ -39,6 +39,7 @@ struct GraphNode {
     /// unknown (participation() of migration 0007, as of the filter's year).
     db::Value participation;
     db::Value source;   ///< mechanisms and areas: their source's URL, else its title
+    db::Value acronym;  ///< mechanisms: their acronym, when they have one
     db::Value cluster;  ///< areas: the taxonomy cluster they belong to
     std::string cluster_label;
     long long weight = 0;  ///< areas: covering mechanisms; others: degree
