@@ -14,6 +14,7 @@ void add_list_commands(CLI::App& app, Context& ctx);
 void add_gaps_command(CLI::App& app, Context& ctx);
 void add_export_command(CLI::App& app, Context& ctx);
 void add_draw_command(CLI::App& app, Context& ctx);
+void add_synth_command(CLI::App& app, Context& ctx);
 void add_check_command(CLI::App& app, Context& ctx);
 void add_search_command(CLI::App& app, Context& ctx);
 void add_review_commands(CLI::App& app, Context& ctx);

@@ -63,6 +63,7 @@ int run(int argc, char** argv)
     cli::add_gaps_command(app, ctx);
     cli::add_export_command(app, ctx);
     cli::add_draw_command(app, ctx);
+    cli::add_synth_command(app, ctx);
     cli::add_check_command(app, ctx);
     cli::add_search_command(app, ctx);
     cli::add_edit_commands(app, ctx);
