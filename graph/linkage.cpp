@@ -8,9 +8,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 #include <tuple>
 
 namespace govmap::graph {
@@ -101,26 +104,44 @@ std::size_t betweenness_sources(const Linkage& g)
 
 namespace {
 
-/// Sum of the dependencies of the given source vertices (unweighted Brandes
-/// accumulation), for estimating betweenness on graphs too large for O(V·E).
-std::vector<double> sampled_dependencies(const Linkage& g, const std::vector<std::size_t>& sources)
-{
-    std::vector<std::vector<std::size_t>> adj(g.size());
-    for (const auto& [a, b] : g.links) {
-        adj[a].push_back(b);
-        adj[b].push_back(a);
+/// The undirected linkage as compressed adjacency (offsets into one array):
+/// the breadth-first searches below walk it hundreds of times.
+struct Adjacency {
+    std::vector<std::uint32_t> offset, target;
+    explicit Adjacency(const Linkage& g) : offset(g.size() + 1, 0), target(2 * g.links.size())
+    {
+        for (const auto& [a, b] : g.links) {
+            ++offset[a + 1];
+            ++offset[b + 1];
+        }
+        for (std::size_t v = 0; v < g.size(); ++v)
+            offset[v + 1] += offset[v];
+        std::vector<std::uint32_t> at(offset.begin(), offset.end() - 1);
+        for (const auto& [a, b] : g.links) {
+            target[at[a]++] = static_cast<std::uint32_t>(b);
+            target[at[b]++] = static_cast<std::uint32_t>(a);
+        }
     }
-    std::vector<double> total(g.size(), 0.0), sigma(g.size()), delta(g.size());
-    std::vector<long> dist(g.size(), -1);
-    std::vector<std::size_t> order;
+};
+
+/// Brandes' accumulation (unweighted) of the dependencies of `sources`
+/// into `total`.
+void accumulate(const Adjacency& adj, const std::vector<std::size_t>& sources, std::vector<double>& total)
+{
+    const std::size_t n = adj.offset.size() - 1;
+    std::vector<double> sigma(n), delta(n);
+    std::vector<std::int32_t> dist(n, -1);
+    std::vector<std::uint32_t> order;
+    order.reserve(n);
     for (std::size_t s : sources) {
         order.clear();
         dist[s] = 0;
         sigma[s] = 1;
-        order.push_back(s);
+        order.push_back(static_cast<std::uint32_t>(s));
         for (std::size_t i = 0; i < order.size(); ++i) {
-            std::size_t v = order[i];
-            for (std::size_t w : adj[v]) {
+            std::uint32_t v = order[i];
+            for (std::uint32_t e = adj.offset[v]; e < adj.offset[v + 1]; ++e) {
+                std::uint32_t w = adj.target[e];
                 if (dist[w] < 0) {
                     dist[w] = dist[v] + 1;
                     sigma[w] = 0;
@@ -130,19 +151,57 @@ std::vector<double> sampled_dependencies(const Linkage& g, const std::vector<std
                     sigma[w] += sigma[v];
             }
         }
-        for (std::size_t v : order)
+        for (std::uint32_t v : order)
             delta[v] = 0;
         for (auto it = order.rbegin(); it != order.rend(); ++it) {
-            std::size_t w = *it;
-            for (std::size_t v : adj[w])
+            std::uint32_t w = *it;
+            for (std::uint32_t e = adj.offset[w]; e < adj.offset[w + 1]; ++e) {
+                std::uint32_t v = adj.target[e];
                 if (dist[v] == dist[w] - 1)
                     delta[v] += sigma[v] / sigma[w] * (1 + delta[w]);
+            }
             if (w != s)
                 total[w] += delta[w];
         }
-        for (std::size_t v : order)
+        for (std::uint32_t v : order)
             dist[v] = -1;
     }
+}
+
+/// Sum of the dependencies of the given source vertices. The sources are cut
+/// into a fixed number of slices whose sums are added in slice order, so the
+/// result is the same bits whatever the number of threads that run them.
+std::vector<double> sampled_dependencies(const Linkage& g, const std::vector<std::size_t>& sources)
+{
+    const Adjacency adj(g);
+    constexpr std::size_t slices = 8;
+    std::vector<std::vector<double>> partial(slices, std::vector<double>(g.size(), 0.0));
+    auto run_slice = [&](std::size_t k) {
+        std::vector<std::size_t> mine;
+        for (std::size_t i = k; i < sources.size(); i += slices)
+            mine.push_back(sources[i]);
+        accumulate(adj, mine, partial[k]);
+    };
+    // Small graphs are not worth a thread.
+    std::size_t threads =
+        g.links.size() * sources.size() < 10000000
+            ? 1
+            : std::max<std::size_t>(1, std::min<std::size_t>(slices, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    std::atomic<std::size_t> next{0};
+    for (std::size_t t = 1; t < threads; ++t)
+        pool.emplace_back([&] {
+            for (std::size_t k; (k = next++) < slices;)
+                run_slice(k);
+        });
+    for (std::size_t k; (k = next++) < slices;)
+        run_slice(k);
+    for (auto& t : pool)
+        t.join();
+    std::vector<double> total(g.size(), 0.0);
+    for (const auto& p : partial)
+        for (std::size_t v = 0; v < g.size(); ++v)
+            total[v] += p[v];
     return total;
 }
 
