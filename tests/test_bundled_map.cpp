@@ -245,3 +245,29 @@ TEST_CASE("Map v2 in time: as of 2014 the WGEC counts and the Global Digital Com
               "WHERE m.slug = 'itu-cwg-internet' AND ms.role = 'observer'") == "0");
     CHECK(s.q("SELECT kind FROM mechanism WHERE slug = 'netmundial-solutions-map'") == "observatory");
 }
+
+TEST_CASE("History recorded in bulk names every row as history_key names it, on insert, update and delete")
+{
+    // The history trigger names rows by joins (migration 0016); history_key is
+    // the definition. Seeding inserts into every map table; an edit updates
+    // and a removal deletes a mechanism with its links.
+    Seeded s;
+    REQUIRE(s.report.problems.empty());
+    test::RunOptions env{{{"GOVMAP_DB", s.tdb.conninfo()}}, {}, {}};
+    REQUIRE(test::run_govmap({"edit", "igf", "--set", "description=Edited for the test", "--accept"}, env).code == 0);
+    REQUIRE(test::run_govmap({"link", "igf", "feeds_into", "icann", "--accept"}, env).code == 0);
+    REQUIRE(test::run_govmap({"remove", "igf", "--reason", "a test of history", "--accept"}, env).code == 0);
+    CHECK(std::stoi(s.q("SELECT count(DISTINCT table_name) FROM history")) >= 8);
+    CHECK(s.q("SELECT string_agg(DISTINCT operation, ',' ORDER BY operation) FROM history") == "delete,insert,update");
+    CHECK(std::stoi(s.q("SELECT count(*) FROM history WHERE table_name IN ('mechanism_area', 'mechanism_relation', "
+                        "'mechanism_stakeholder', 'mechanism_region') AND row_key LIKE '% %'")) > 1000);
+    // Wherever history_key can still name a row (its referents exist), the
+    // recorded key is the same; the removed mechanism's rows were named
+    // while it existed.
+    CHECK(s.q("SELECT count(*) FROM history WHERE history_key(table_name, coalesce(after, before)) IS NOT NULL "
+              "AND row_key IS DISTINCT FROM history_key(table_name, coalesce(after, before))") == "0");
+    CHECK(std::stoi(s.q("SELECT count(*) FROM history WHERE history_key(table_name, coalesce(after, before)) IS NOT "
+                        "NULL")) > 2000);
+    CHECK(std::stoi(s.q("SELECT count(*) FROM history WHERE row_key LIKE 'igf %'")) > 10);
+    CHECK(s.q("SELECT row_key FROM history WHERE table_name = 'mechanism' AND operation = 'delete'") == "igf");
+}
