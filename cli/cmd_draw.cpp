@@ -1,5 +1,6 @@
 // govmap draw: a picture of the map that fits a page, laid out by Graphviz.
 #include "cli/commands.hpp"
+#include "cli/map_options.hpp"
 #include "cli/output_file.hpp"
 #include "picture/picture.hpp"
 
@@ -29,9 +30,9 @@ picture::Format format_of(const std::string& format, const std::string& out)
 
 void add_draw_command(CLI::App& app, Context& ctx)
 {
-    static std::string out = "-", format, view = "mechanisms", paper = "a4", under, region, as_of = "today";
-    static std::vector<std::string> scopes, models;
-    static bool include_proposed = false, edge_labels = false;
+    static std::string out = "-", format, view = "mechanisms", paper = "a4";
+    static MapSelection selection;
+    static bool edge_labels = false;
     static std::size_t max_nodes = 1500;
     static analysis::GapOptions gaps;
     auto* cmd = app.add_subcommand("draw", "Draw a picture of the map for a report: SVG, PNG or PDF that fits a page");
@@ -47,21 +48,9 @@ void add_draw_command(CLI::App& app, Context& ctx)
     cmd->add_option("--paper", paper, "Page to fit: a4 or letter (portrait or landscape, whichever fits the drawing)")
         ->check(CLI::IsMember({"a4", "letter"}))
         ->capture_default_str();
-    cmd->add_option("--under", under, "Only this taxonomy node, what lies under it, and the mechanisms covering it")
-        ->type_name("CODE");
-    cmd->add_option("--scope", scopes, "Only mechanisms of these scopes (global, regional, national)")->delimiter(',');
-    cmd->add_option("--model", models, "Only mechanisms of these governance models")->delimiter(',');
-    cmd->add_option("--region", region, "Only mechanisms operating in this region or inside it")->type_name("CODE");
-    cmd->add_flag("--include-proposed", include_proposed, "Include proposed rows as well as accepted ones");
-    cmd->add_option("--as-of", as_of, as_of_help)->type_name("YEAR")->capture_default_str();
+    add_selection_options(cmd, selection);
     cmd->add_flag("--edge-labels", edge_labels, "Label every edge with its relation (off: the legend says it)");
-    cmd->add_flag("--primary-only", gaps.primary_only, "Count coverage as govmap gaps --primary-only does");
-    cmd->add_flag("--active-only", gaps.active_only, "Count coverage as govmap gaps --active-only does");
-    cmd->add_flag("--with-observatories", gaps.with_observatories,
-                  "Count observatories as coverage, as govmap gaps --with-observatories does");
-    cmd->add_option("--min-mechanisms", gaps.min_mechanisms, "thin: fewer than this many mechanisms (the colours)")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
+    add_counting_options(cmd, gaps, "Colour areas by coverage counted");
     cmd->add_option("--max-nodes", max_nodes, "Refuse to draw more nodes than this (a page holds only so many)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
@@ -74,20 +63,13 @@ void add_draw_command(CLI::App& app, Context& ctx)
                      : view == "nesting"   ? picture::View::nesting
                                            : picture::View::mechanisms;
             o.paper = paper == "letter" ? picture::Paper::letter : picture::Paper::a4;
-            if (!under.empty())
-                o.filter.under = under;
-            if (!region.empty())
-                o.filter.region = region;
-            o.filter.scopes = {scopes.begin(), scopes.end()};
-            o.filter.models = {models.begin(), models.end()};
-            o.filter.include_proposed = include_proposed;
-            o.filter.as_of = parse_as_of(as_of);
+            o.filter = selection.filter();
             o.edge_labels = edge_labels;
             o.gaps = gaps;
             o.max_nodes = max_nodes;
             auto f = format_of(format, out);
             auto conn = ctx.connect();
-            auto tx = ctx.open_map(conn, include_proposed, true);
+            auto tx = ctx.open_map(conn, selection.include_proposed, true);
             picture::Picture p;
             try {
                 p = picture::draw(tx, o, f);

@@ -1,6 +1,7 @@
 // govmap export: the map (or part of it) for Gephi, Cytoscape, yEd, Graphviz, the web and Kumu.
 #include "analysis/gaps.hpp"
 #include "cli/commands.hpp"
+#include "cli/map_options.hpp"
 #include "cli/output_file.hpp"
 #include "output/export.hpp"
 
@@ -15,27 +16,12 @@
 
 namespace govmap::cli {
 
-namespace {
-
-std::set<std::string> split(const std::vector<std::string>& items)
-{
-    std::set<std::string> out;
-    for (const auto& item : items) {
-        std::istringstream parts(item);
-        for (std::string p; std::getline(parts, p, ',');)
-            if (!p.empty())
-                out.insert(p);
-    }
-    return out;
-}
-
-}  // namespace
-
 void add_export_command(CLI::App& app, Context& ctx)
 {
-    static std::string format, out = "-", under, region, as_of = "today";
-    static std::vector<std::string> scopes, models, kinds, relations;
-    static bool include_proposed = false, with_gaps = false;
+    static std::string format, out = "-";
+    static std::vector<std::string> kinds, relations;
+    static MapSelection selection;
+    static bool with_gaps = false;
     static analysis::GapOptions gaps;
     auto* cmd = app.add_subcommand("export", "Export the map to Gephi, Cytoscape, yEd, Graphviz, the web or Kumu");
     cmd->add_option("--format", format,
@@ -47,27 +33,15 @@ void add_export_command(CLI::App& app, Context& ctx)
                     "File, '-' for standard output, or a directory for csv (nodes.csv, edges.csv) and kumu-csv "
                     "(elements.csv, connections.csv)")
         ->capture_default_str();
-    cmd->add_option("--under", under, "Only this taxonomy node, what lies under it, and the mechanisms covering it")
-        ->type_name("CODE");
-    cmd->add_option("--scope", scopes, "Only mechanisms of these scopes (global, regional, national)")->delimiter(',');
-    cmd->add_option("--model", models, "Only mechanisms of these governance models")->delimiter(',');
-    cmd->add_option("--region", region, "Only mechanisms operating in this region or inside it")->type_name("CODE");
+    add_selection_options(cmd, selection);
     cmd->add_option("--kinds", kinds, "Node kinds: mechanism, area, stakeholder, region (default: all)")
         ->delimiter(',');
     cmd->add_option("--relations", relations,
                     "Edge kinds: part_of, reports_to, feeds_into, cooperates_with, convened_by, succeeded_by, "
                     "addresses, involves, operates_in, within (default: all)")
         ->delimiter(',');
-    cmd->add_flag("--include-proposed", include_proposed, "Include proposed rows as well as accepted ones");
-    cmd->add_option("--as-of", as_of, as_of_help)->type_name("YEAR")->capture_default_str();
     cmd->add_flag("--with-gaps", with_gaps, "Add coverage counts, gap flags and betweenness as attributes");
-    cmd->add_flag("--primary-only", gaps.primary_only, "With --with-gaps: count as govmap gaps --primary-only does");
-    cmd->add_flag("--active-only", gaps.active_only, "With --with-gaps: count as govmap gaps --active-only does");
-    cmd->add_flag("--with-observatories", gaps.with_observatories,
-                  "With --with-gaps: count observatories as govmap gaps --with-observatories does");
-    cmd->add_option("--min-mechanisms", gaps.min_mechanisms, "With --with-gaps: the thin threshold of govmap gaps")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
+    add_counting_options(cmd, gaps, "With --with-gaps: count");
     static std::string framework, assessor;
     cmd->add_option("--framework", framework,
                     "Add each mechanism's rating on this evaluation framework's criteria as attributes "
@@ -79,16 +53,9 @@ void add_export_command(CLI::App& app, Context& ctx)
     cmd->callback([&ctx] {
         ctx.action = [&ctx] {
             output::ExportOptions o;
-            if (!under.empty())
-                o.filter.under = under;
-            if (!region.empty())
-                o.filter.region = region;
-            o.filter.scopes = split(scopes);
-            o.filter.models = split(models);
-            o.filter.kinds = split(kinds);
-            o.filter.relations = split(relations);
-            o.filter.include_proposed = include_proposed;
-            o.filter.as_of = parse_as_of(as_of);
+            o.filter = selection.filter();
+            o.filter.kinds = comma_set(kinds);
+            o.filter.relations = comma_set(relations);
             o.with_gaps = with_gaps;
             o.gaps = gaps;
             if (!framework.empty())
@@ -105,7 +72,7 @@ void add_export_command(CLI::App& app, Context& ctx)
                                      : format == "kumu-csv"  ? output::ExportFormat::kumu_csv
                                                              : output::ExportFormat::csv;
             auto conn = ctx.connect();
-            auto tx = ctx.open_map(conn, include_proposed, true);
+            auto tx = ctx.open_map(conn, selection.include_proposed, true);
             output::ExportCounts counts;
             std::optional<analysis::GapReport> report;
             auto run = [&](std::ostream& main_out, std::ostream* edges_out) {
