@@ -1,5 +1,7 @@
 #include "analysis/gaps.hpp"
 
+#include "analysis/coverage.hpp"
+
 #include "evaluation/evaluation.hpp"
 #include "graph/linkage.hpp"
 #include "queries/catalogue.hpp"
@@ -52,52 +54,73 @@ db::Params switches(const GapOptions& o)
             o.as_of ? db::Value(std::to_string(*o.as_of)) : db::Value{}, o.with_observatories ? "true" : "false"};
 }
 
-/// The switches as the arguments of a coverage function.
-constexpr const char* counted = "$1::boolean, $2::boolean, $3::boolean, $4::smallint, $5::boolean";
-
-/// The nodes in scope, in tree order, with their counts by scope, model and centrality.
-void load_nodes(db::Transaction& tx, const GapOptions& o, GapReport& r)
+/// The nodes in scope, in tree order, with their counts (analysis/coverage.hpp).
+void load_nodes(db::Transaction& tx, const GapOptions& o, const Coverage& cov, GapReport& r)
 {
     if (o.under && tx.exec("SELECT 1 FROM issue_area WHERE code = $1", {*o.under}).empty())
         throw std::invalid_argument("unknown taxonomy code '" + *o.under + "' (see `govmap list areas`)");
-    db::Params p = switches(o);
-    p.push_back(o.under ? db::Value(*o.under) : db::Value{});
-    p.push_back(o.level ? db::Value(*o.level) : db::Value{});  // $6 under, $7 level
     auto rows = tx.exec(R"(
         WITH in_scope AS (
             SELECT c.descendant_id AS id FROM issue_area_closure c JOIN issue_area a ON a.id = c.ancestor_id
-             WHERE $6::text IS NULL OR a.code = $6)
-        SELECT cv.*, (SELECT x.note FROM issue_area x WHERE x.id = cv.area_id) AS note,
+             WHERE $2::text IS NULL OR a.code = $2)
+        SELECT a.id, a.code, a.name, a.level::text AS level, p.code AS parent_code, a.note,
                (SELECT string_agg(x.code, '/' ORDER BY c.depth DESC) FROM issue_area_closure c
-                  JOIN issue_area x ON x.id = c.ancestor_id WHERE c.descendant_id = cv.area_id) AS path
-          FROM coverage()" + std::string(counted) +
-                            R"() cv
-         WHERE cv.area_id IN (SELECT id FROM in_scope) AND ($7::text IS NULL OR cv.level = $7)
+                  JOIN issue_area x ON x.id = c.ancestor_id WHERE c.descendant_id = a.id) AS path
+          FROM coverage_nodes($1::boolean) a LEFT JOIN issue_area p ON p.id = a.parent_id
+         WHERE a.id IN (SELECT id FROM in_scope) AND ($3::text IS NULL OR a.level::text = $3)
          ORDER BY path)",
-                        p);
+                        {o.include_proposed ? "true" : "false", o.under ? db::Value(*o.under) : db::Value{},
+                         o.level ? db::Value(*o.level) : db::Value{}});
+    static const AreaCoverage nothing;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         NodeCoverage n;
-        n.id = std::stoll(rows.text(i, "area_id"));
+        n.id = std::stoll(rows.text(i, "id"));
         n.code = rows.text(i, "code");
         n.name = rows.text(i, "name");
         n.level = rows.text(i, "level");
         n.parent = rows.at(i, "parent_code");
-        n.mechanisms = std::stol(rows.text(i, "mechanisms"));
         n.note = rows.at(i, "note");
-        for (const auto& column : rows.columns) {
-            auto dot = column.find('_');
-            std::string dim = column.substr(0, dot), value = column.substr(dot + 1);
-            if (value == "unknown")  // participation_unknown -> unknown/participation
-                n.counts["unknown"][dim] = std::stol(rows.text(i, column));
-            else if (dim == "scope" || dim == "model" || dim == "centrality" || dim == "participation")
-                n.counts[dim][value] = std::stol(rows.text(i, column));
+        auto it = cov.areas.find(n.id);
+        const AreaCoverage& a = it == cov.areas.end() ? nothing : it->second;
+        n.mechanisms = static_cast<long>(a.mechanisms.size());
+        // Every value coverage() has a column for reads 0 when nothing counts.
+        for (const char* v : {"global", "regional", "national"})
+            n.counts["scope"][v] = 0;
+        for (const char* v :
+             {"intergovernmental", "multistakeholder", "private_sector", "technical_community", "civil_society"})
+            n.counts["model"][v] = 0;
+        for (const char* v : {"core", "adjacent"})
+            n.counts["centrality"][v] = 0;
+        n.counts["participation"]["multistakeholder"] = 0;
+        for (const char* v : {"participation", "regions", "founded"})
+            n.counts["unknown"][v] = 0;
+        auto add = [&](const char* dim, const std::string& value) {
+            if (auto d = n.counts[dim].find(value); d != n.counts[dim].end())
+                ++d->second;
+        };
+        for (std::uint32_t m : a.mechanisms) {
+            const CountedMechanism& c = cov.mechanisms[m];
+            add("scope", c.info.scope);
+            add("model", c.info.model);
+            add("centrality", c.info.centrality);
+            n.counts["participation"]["multistakeholder"] += c.multistakeholder;
+            n.counts["unknown"]["participation"] += c.participation_unknown;
+            n.counts["unknown"]["regions"] += c.regions_unknown;
+            n.counts["unknown"]["founded"] += c.founded_unknown;
+            n.covering.push_back(c.info.slug);
         }
+        std::sort(n.covering.begin(), n.covering.end());
+        for (const auto& [code, count] : a.by_region)
+            n.counts["region"][code] = count;
+        for (const auto& [code, count] : a.by_group)
+            n.counts["stakeholder"][code] = count;
         r.nodes.push_back(std::move(n));
     }
+    for (const auto& m : cov.mechanisms)
+        r.mechanisms[m.info.slug] = m.info;
 }
 
-void load_dimensions(db::Transaction& tx, const GapOptions& o, GapReport& r,
-                     std::unordered_map<std::int64_t, NodeCoverage*>& by_id)
+void load_dimensions(db::Transaction& tx, const GapOptions& o, GapReport& r)
 {
     auto regions = tx.exec(R"(
         SELECT r.code, (SELECT max(depth) FROM region_closure c WHERE c.descendant_id = r.id) AS depth,
@@ -117,46 +140,6 @@ void load_dimensions(db::Transaction& tx, const GapOptions& o, GapReport& r,
                 {switches(o)[0]});
     for (std::size_t i = 0; i < groups.size(); ++i)
         r.stakeholder_groups.push_back(groups.text(i, "code"));
-
-    db::Params p = switches(o);
-    p.push_back(o.strict_regions ? "true" : "false");  // $6
-    auto by_region = tx.exec("SELECT area_id, region_code, mechanisms "
-                             "FROM coverage_by_region($1::boolean, $2::boolean, $6::boolean, $3::boolean, "
-                             "$4::smallint, $5::boolean)",
-                             p);
-    for (std::size_t i = 0; i < by_region.size(); ++i)
-        if (auto it = by_id.find(std::stoll(by_region.text(i, "area_id"))); it != by_id.end())
-            it->second->counts["region"][by_region.text(i, "region_code")] = std::stol(by_region.text(i, "mechanisms"));
-    auto by_group =
-        tx.exec("SELECT area_id, group_code, mechanisms FROM coverage_by_stakeholder(" + std::string(counted) + ")",
-                switches(o));
-    for (std::size_t i = 0; i < by_group.size(); ++i)
-        if (auto it = by_id.find(std::stoll(by_group.text(i, "area_id"))); it != by_id.end())
-            it->second->counts["stakeholder"][by_group.text(i, "group_code")] =
-                std::stol(by_group.text(i, "mechanisms"));
-
-    auto covering = tx.exec(R"(
-        SELECT cm.area_id, m.slug FROM covering_mechanisms()" +
-                                std::string(counted) + R"() cm
-          JOIN mechanism m ON m.id = cm.mechanism_id ORDER BY m.slug)",
-                            switches(o));
-    for (std::size_t i = 0; i < covering.size(); ++i)
-        if (auto it = by_id.find(std::stoll(covering.text(i, "area_id"))); it != by_id.end())
-            it->second->covering.push_back(covering.text(i, "slug"));
-
-    // Every counted mechanism by name: findings and brokers name mechanisms for people.
-    auto info = tx.exec(R"(
-        SELECT m.slug, m.name, m.acronym, m.scope::text AS scope, m.model::text AS model,
-               m.centrality::text AS centrality, m.status::text AS status, s.title, s.url
-          FROM mechanism m LEFT JOIN source s ON s.id = m.source_id
-         WHERE mechanism_counts(m.review_status, m.kind, m.status, m.founded, m.ended, $1::boolean, $2::boolean,
-                                $3::smallint, $4::boolean))",
-                        {switches(o)[0], switches(o)[1], switches(o)[3], switches(o)[4]});
-    for (std::size_t i = 0; i < info.size(); ++i)
-        r.mechanisms[info.text(i, "slug")] =
-            MechanismInfo{info.text(i, "slug"),   info.text(i, "name"),  info.at(i, "acronym").value_or(""),
-                          info.text(i, "scope"),  info.text(i, "model"), info.text(i, "centrality"),
-                          info.text(i, "status"), info.at(i, "title"),   info.at(i, "url")};
 }
 
 struct NameLookup {
@@ -664,20 +647,13 @@ GapReport analyse(db::Transaction& tx, const GapOptions& options)
     std::map<std::string, int> region_depth;
     NameLookup lookup;
     {
-        load_nodes(tx, o, r);
-        std::unordered_map<std::int64_t, NodeCoverage*> by_id;
-        for (auto& n : r.nodes)
-            by_id[n.id] = &n;
-        load_dimensions(tx, o, r, by_id);
-        auto a = tx.exec(R"(
-            SELECT a.code, ac.principle, ac.assessed, ac.best_score
-              FROM assessment_coverage()" +
-                             std::string(counted) + R"() ac JOIN issue_area a ON a.id = ac.area_id
-             ORDER BY a.code, ac.principle)",
-                         switches(o));
-        for (std::size_t i = 0; i < a.size(); ++i)
-            assessments.emplace_back(a.text(i, "code"), a.text(i, "principle"), std::stol(a.text(i, "assessed")),
-                                     std::stoi(a.text(i, "best_score")));
+        Coverage cov = count_coverage(tx, o);
+        load_nodes(tx, o, cov, r);
+        load_dimensions(tx, o, r);
+        // assessment_coverage's rows, in its order (area code, principle).
+        for (const auto& n : r.nodes)
+            for (const auto& [principle, counts] : cov.areas[n.id].assessed)
+                assessments.emplace_back(n.code, principle, counts.first, counts.second);
         auto d = tx.exec(
             "SELECT r.code, max(c.depth) AS depth FROM region r JOIN region_closure c ON c.descendant_id = r.id "
             "GROUP BY r.code");

@@ -2,9 +2,12 @@
 #include "cli/commands.hpp"
 #include "schema/embedded.hpp"
 #include "schema/migrate.hpp"
+#include "schema/tuning.hpp"
 #include "text/text.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace govmap::cli {
 
@@ -26,6 +29,38 @@ void print_database_fields(db::Connection& conn)
         (m.state == schema::MigrationState::applied ? applied : pending)++;
     print_field("schema",
                 fmt::format("{} applied, {} pending", text::count_of(applied, "migration", "migrations"), pending));
+    std::vector<std::string> short_of;
+    auto checks = db::check_settings(conn, db::recommended_settings(db::physical_memory()));
+    for (const auto& c : checks)
+        if (!c.ok)
+            short_of.push_back(fmt::format("{} {} (advised {}{})", c.advised.name, c.current,
+                                           c.advised.at_least ? ">= " : "", c.advised.value));
+    print_field("settings", short_of.empty() ? "as govmap advises for large maps"
+                                             : fmt::format("{}; see `govmap db settings`", fmt::join(short_of, ", ")));
+}
+
+/// Each advised setting beside the server's value, or (--conf) the lines
+/// for postgresql.conf.
+void settings(const Context& ctx, bool conf)
+{
+    auto advised = db::recommended_settings(db::physical_memory());
+    if (conf) {
+        for (const auto& s : advised)
+            fmt::print("{} = '{}'\t# {}\n", s.name, s.value, s.why);
+        return;
+    }
+    auto target = ctx.target();
+    std::string conninfo = target.conninfo;
+    if (target.origin == db::Origin::embedded) {
+        auto c = cluster();
+        c.ensure_running([&ctx](const std::string& m) { ctx.info("{}", m); });
+        conninfo = c.uri();
+    }
+    db::Connection conn(conninfo);
+    fmt::print("{:<22}{:<10}{:<12}{}\n", "setting", "server", "advised", "why");
+    for (const auto& c : db::check_settings(conn, advised))
+        fmt::print("{:<22}{:<10}{:<12}{}\n", c.advised.name, c.current,
+                   (c.ok ? "" : "! ") + std::string(c.advised.at_least ? ">= " : "") + c.advised.value, c.advised.why);
 }
 
 void status(const Context& ctx)
@@ -90,6 +125,16 @@ void add_db_commands(CLI::App& app, Context& ctx)
 
     db->add_subcommand("status", "Show the database govmap uses: where, state, server and schema version")
         ->callback([&ctx] { ctx.action = [&ctx] { status(ctx); }; });
+
+    auto* settings_cmd = db->add_subcommand(
+        "settings", "Compare the server's settings with those govmap advises for large maps (\"!\" marks a shortfall)");
+    auto* conf = settings_cmd->add_flag("--conf", "Print the advised settings as postgresql.conf lines instead");
+    settings_cmd->footer(
+        "govmap writes these settings into its embedded cluster at every start (shared_buffers is a sixteenth of "
+        "RAM, at most 1GB; effective_cache_size half of RAM). A server of your own is left alone: put the lines of "
+        "`govmap db settings --conf` in its postgresql.conf or use ALTER SYSTEM, then reload (restart for "
+        "shared_buffers). Measurements: docs/benchmarks.md.");
+    settings_cmd->callback([&ctx, conf] { ctx.action = [&ctx, conf] { settings(ctx, conf->count() > 0); }; });
 
     db->add_subcommand("url", "Print a URI for the database govmap uses (psql accepts it; never a password)")
         ->callback([&ctx] {

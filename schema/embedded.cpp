@@ -3,6 +3,7 @@
 #include "schema/db.hpp"
 #include "schema/migrate.hpp"
 #include "schema/settings.hpp"
+#include "schema/tuning.hpp"
 
 #include <fmt/format.h>
 
@@ -259,20 +260,32 @@ void initialise(const Layout& layout, const std::optional<Account>& account, con
         fs::remove_all(layout.data, ec);
         throw Error("initdb failed for " + layout.data.string() + ":\n" + r.output);
     }
-    // Only a socket in the cluster's own 0700 directory, and peer
-    // authentication for the one OS user who runs govmap (write_access_rules).
+    std::ofstream main(layout.data / "postgresql.conf", std::ios::app);
+    main << "\ninclude 'govmap.conf'\n";
+    if (!main)
+        throw Error("cannot write the configuration of " + layout.data.string());
+}
+
+/// govmap.conf, written at every start so that clusters made by earlier
+/// versions get today's settings: only a socket in the cluster's own 0700
+/// directory (peer authentication, write_access_rules), and the settings for
+/// govmap's workload (schema/tuning.hpp). `ALTER SYSTEM` overrides any of them.
+void write_server_settings(const Layout& layout, const std::optional<Account>& account)
+{
     fs::path conf = layout.data / "govmap.conf";
     {
         std::ofstream out(conf);
-        out << "# Written by govmap: the embedded cluster listens on a private Unix socket only.\n"
+        out << "# Written by govmap at every start; override with ALTER SYSTEM (postgresql.auto.conf).\n"
+            << "# The embedded cluster listens on a private Unix socket only.\n"
             << "listen_addresses = ''\n"
             << "port = 5432\n"
             << "unix_socket_directories = '" << layout.data.string() << "'\n"
             << "unix_socket_permissions = 0700\n"
-            << "max_connections = 50\n";
-        std::ofstream main(layout.data / "postgresql.conf", std::ios::app);
-        main << "\ninclude 'govmap.conf'\n";
-        if (!out || !main)
+            << "max_connections = 50\n"
+            << "# For bulk imports and coverage queries over large maps (docs/benchmarks.md).\n";
+        for (const auto& s : db::recommended_settings(db::physical_memory()))
+            out << s.name << " = '" << s.value << "'  # " << s.why << "\n";
+        if (!out)
             throw Error("cannot write the configuration of " + layout.data.string());
     }
     chown_to(conf, account);
@@ -519,10 +532,12 @@ void Cluster::ensure_running(const std::function<void(const std::string&)>& prog
             remove_stale_pid_files(layout_);
         }
         write_access_rules(layout_, account);
+        write_server_settings(layout_, account);
         say("starting the embedded database server");
         start(layout_, account, bindir, s.stale_pid_file);
     } else {
         write_access_rules(layout_, account);
+        write_server_settings(layout_, account);
         db::Connection admin(admin_uri("postgres"));
         admin.begin(db::Isolation::autocommit).exec("SELECT pg_reload_conf()");
         std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the reload is asynchronous

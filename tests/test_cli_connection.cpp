@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <regex>
 
 using namespace govmap;
 
@@ -151,6 +152,34 @@ TEST_CASE("db status reports the pending migrations of an unmigrated server")
     CHECK(out.code == 0);
     CHECK(out.out.find(fmt::format("0 migrations applied, {} pending", schema::embedded_migrations().size())) !=
           std::string::npos);
+}
+
+TEST_CASE("db status and db settings name the settings a server of one's own lacks, and leave it alone")
+{
+    test::TempDatabase tdb(false);
+    auto run = [&](std::vector<std::string> args) {
+        auto out = test::run_govmap(args, {{{"GOVMAP_DB", tdb.conninfo()}}, {}, {}});
+        CHECK(out.code == 0);
+        return out.out;
+    };
+    auto set_work_mem = [&](const char* value) {
+        db::Connection admin("dbname=postgres");
+        auto tx = admin.begin(db::Isolation::autocommit);
+        tx.exec("ALTER DATABASE " + tx.quote_name(tdb.name()) + " SET work_mem = " + value);
+    };
+    set_work_mem("'1MB'");
+    CHECK(run({"db", "status"}).find("work_mem 1MB (advised >= 64MB)") != std::string::npos);
+    auto table = run({"db", "settings"});
+    CHECK(table.find("work_mem              1MB       ! >= 64MB") != std::string::npos);
+    set_work_mem("'256MB'");
+    auto status = run({"db", "status"});
+    CHECK(status.find("settings:") != std::string::npos);
+    CHECK_FALSE(std::regex_search(status, std::regex("[ ,]work_mem ")));  // maintenance_work_mem may still be short
+    CHECK(run({"db", "settings"}).find("work_mem              256MB     >= 64MB") != std::string::npos);
+    // --conf needs no server: lines postgresql.conf accepts.
+    auto conf = test::run_govmap({"db", "settings", "--conf"});
+    CHECK(conf.code == 0);
+    CHECK(conf.out.find("maintenance_work_mem = '256MB'") != std::string::npos);
 }
 
 TEST_CASE("Usage errors exit with code 2")

@@ -100,6 +100,9 @@ void start_status_stop(const Home& home, const std::string& expected_server_user
     std::ifstream conf(home.data() / "govmap.conf");
     std::string text((std::istreambuf_iterator<char>(conf)), {});
     CHECK(text.find("listen_addresses = ''") != std::string::npos);
+    // The workload's settings (schema/tuning.hpp) are in force, as status says.
+    CHECK(text.find("work_mem = '64MB'") != std::string::npos);
+    CHECK(home.field(home.run({"db", "status"}).out, "settings") == "as govmap advises for large maps");
 
     // The URL works for a libpq client, and the data persists across restarts.
     auto url = home.run({"db", "url"});
