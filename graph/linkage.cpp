@@ -99,7 +99,10 @@ std::vector<std::size_t> connected_components(const Linkage& g)
 
 std::size_t betweenness_sources(const Linkage& g)
 {
-    return g.size() <= exact_betweenness_limit ? g.size() : std::min(g.size(), betweenness_samples);
+    if (g.size() <= exact_betweenness_limit)
+        return g.size();
+    std::size_t affordable = betweenness_budget / (g.size() + g.links.size());
+    return std::min(g.size(), std::clamp(affordable, betweenness_min_samples, betweenness_samples));
 }
 
 namespace {

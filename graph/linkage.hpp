@@ -42,9 +42,15 @@ Linkage load_linkage(db::Connection& conn, const LoadOptions& options);
 std::vector<std::size_t> connected_components(const Linkage& g);
 
 /// Up to this many mechanisms betweenness is exact (Boost.Graph's Brandes,
-/// O(V·E)); above it, it is estimated from `betweenness_samples` sources.
+/// O(V·E)); above it, it is estimated from `betweenness_samples` sources, or
+/// fewer where each source's search (every vertex and link once) would take
+/// the total past `betweenness_budget` visits -- but never fewer than
+/// `betweenness_min_samples`. The budget keeps a million-mechanism report in
+/// seconds; the JSON report says how many sources were used.
 constexpr std::size_t exact_betweenness_limit = 4000;
 constexpr std::size_t betweenness_samples = 256;
+constexpr std::size_t betweenness_min_samples = 64;
+constexpr std::size_t betweenness_budget = 100'000'000;
 
 /// Betweenness centrality, normalised as networkx does for an undirected
 /// graph: the sum over unordered pairs s, t of the share of shortest s-t paths

@@ -440,53 +440,76 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
         // Candidates for a similar name come from the trigram index on
         // lower(name) (migration 0008); probably_same_name() (0011) decides.
         tx.exec("SET LOCAL pg_trgm.similarity_threshold = 0.5");
+        // Each staged row's keys are computed once; stored mechanisms are
+        // looked up by the same expressions through migration 0017's indexes.
         add_problems(batch, tx, R"(
-            WITH new_rows AS (
-                SELECT s.file, s.loc, s.slug, s.name, s.acronym, s.url FROM stage_mechanisms s
-                 WHERE s.name IS NOT NULL AND s.op = 'upsert' AND NOT (s.slug = ANY ($1::text[]))
-                   AND NOT EXISTS (SELECT 1 FROM mechanism m WHERE m.slug = s.slug)),
+            WITH staged AS MATERIALIZED (
+                SELECT s.file, s.loc, s.slug, s.name, s.acronym, s.url, dup_name(s.name) AS dn,
+                       name_initials(s.name) AS ni, lower(s.acronym) AS la, url_key(s.url) AS uk,
+                       EXISTS (SELECT 1 FROM mechanism m WHERE m.slug = s.slug) AS stored
+                  FROM stage_mechanisms s WHERE s.name IS NOT NULL AND s.op = 'upsert'),
+            new_rows AS (
+                SELECT * FROM staged s WHERE NOT s.stored AND NOT (s.slug = ANY ($1::text[]))),
             keys AS (
-                SELECT n.*, 'the same name' AS why, 'name' AS kind, dup_name(n.name) AS k FROM new_rows n
+                SELECT n.file, n.loc, n.slug, n.name, 'the same name' AS why, 'name' AS kind, n.dn AS k FROM new_rows n
                 UNION ALL
-                SELECT n.*, 'the same acronym', 'acronym', lower(n.acronym) FROM new_rows n WHERE n.acronym IS NOT NULL
+                SELECT n.file, n.loc, n.slug, n.name, 'the same acronym', 'acronym', n.la FROM new_rows n
+                 WHERE n.acronym IS NOT NULL
                 UNION ALL
-                SELECT n.*, 'a name whose initials are its acronym', 'acronym', name_initials(n.name) FROM new_rows n
-                 WHERE n.acronym IS NULL AND length(name_initials(n.name)) >= 3
+                SELECT n.file, n.loc, n.slug, n.name, 'a name whose initials are its acronym', 'acronym', n.ni
+                  FROM new_rows n WHERE n.acronym IS NULL AND length(n.ni) >= 3
                 UNION ALL
-                SELECT n.*, 'a name that is its acronym', 'acronym', lower(n.name) FROM new_rows n
-                 WHERE n.name ~ '^[[:alnum:]-]{2,15}$'
+                SELECT n.file, n.loc, n.slug, n.name, 'a name that is its acronym', 'acronym', lower(n.name)
+                  FROM new_rows n WHERE n.name ~ '^[[:alnum:]-]{2,15}$'
                 UNION ALL
                 -- Four letters at least: three-letter initials meet too often.
-                SELECT n.*, 'an acronym that is the initials of its name', 'initials', lower(n.acronym) FROM new_rows n
-                 WHERE length(n.acronym) >= 4
+                SELECT n.file, n.loc, n.slug, n.name, 'an acronym that is the initials of its name', 'initials', n.la
+                  FROM new_rows n WHERE length(n.acronym) >= 4
                 UNION ALL
-                SELECT n.*, 'the same address', 'url', url_key(n.url) FROM new_rows n WHERE n.url IS NOT NULL),
+                SELECT n.file, n.loc, n.slug, n.name, 'the same address', 'url', n.uk FROM new_rows n
+                 WHERE n.url IS NOT NULL),
             proposed AS (
                 SELECT p.id, r.fields->>'slug' AS slug, r.fields->>'name' AS name, r.fields->>'acronym' AS acronym,
                        r.fields->>'url' AS url, ', in open proposal ' || p.id AS origin
                   FROM proposal p JOIN proposal_record r ON r.proposal_id = p.id
                  WHERE p.status = 'open' AND p.id <> $2::bigint AND r.type = 'mechanisms' AND r.op = 'insert'),
-            candidates AS (
-                SELECT m.slug, m.name, m.acronym, m.url, false AS staged, '' AS origin FROM mechanism m
+            -- The batch itself and open proposals; stored mechanisms below.
+            unstored AS (
+                SELECT x.slug, x.name, x.acronym, x.url, true AS staged, x.stored, '' AS origin, x.dn, x.ni, x.la,
+                       x.uk FROM staged x
                 UNION ALL
-                SELECT x.slug, x.name, x.acronym, x.url, true, '' FROM stage_mechanisms x
-                 WHERE x.name IS NOT NULL AND x.op = 'upsert'
-                UNION ALL
-                SELECT p.slug, p.name, p.acronym, p.url, false, p.origin FROM proposed p WHERE p.name IS NOT NULL),
+                SELECT p.slug, p.name, p.acronym, p.url, false, false, p.origin, dup_name(p.name),
+                       name_initials(p.name), lower(p.acronym), url_key(p.url) FROM proposed p WHERE p.name IS NOT NULL),
             others AS (
-                SELECT c.*, 'name' AS kind, dup_name(c.name) AS k FROM candidates c
+                SELECT c.*, 'name' AS kind, c.dn AS k FROM unstored c
                 UNION ALL
-                SELECT c.*, 'acronym', lower(c.acronym) FROM candidates c WHERE c.acronym IS NOT NULL
+                SELECT c.*, 'acronym', c.la FROM unstored c WHERE c.acronym IS NOT NULL
                 UNION ALL
-                SELECT c.*, 'initials', name_initials(c.name) FROM candidates c WHERE length(name_initials(c.name)) >= 4
+                SELECT c.*, 'initials', c.ni FROM unstored c WHERE length(c.ni) >= 4
                 UNION ALL
-                SELECT c.*, 'url', url_key(c.url) FROM candidates c WHERE c.url IS NOT NULL),
+                SELECT c.*, 'url', c.uk FROM unstored c WHERE c.url IS NOT NULL),
             found AS (
                 SELECT k.file, k.loc, k.slug AS new_slug, k.name AS new_name, k.why, 1 AS rank,
                        o.slug, o.name, o.acronym, o.origin
                   FROM keys k JOIN others o ON o.kind = k.kind AND o.k = k.k AND o.slug <> k.slug
                  -- Two new rows of one batch: reported once, on the later slug.
-                 WHERE NOT (o.staged AND o.slug > k.slug AND NOT EXISTS (SELECT 1 FROM mechanism m WHERE m.slug = o.slug))
+                 WHERE NOT (o.staged AND o.slug > k.slug AND NOT o.stored)
+                UNION ALL
+                SELECT k.file, k.loc, k.slug, k.name, k.why, 1, m.slug, m.name, m.acronym, ''
+                  FROM keys k JOIN mechanism m ON dup_name(m.name) = k.k
+                 WHERE k.kind = 'name' AND m.slug <> k.slug
+                UNION ALL
+                SELECT k.file, k.loc, k.slug, k.name, k.why, 1, m.slug, m.name, m.acronym, ''
+                  FROM keys k JOIN mechanism m ON lower(m.acronym) = k.k
+                 WHERE k.kind = 'acronym' AND m.slug <> k.slug
+                UNION ALL
+                SELECT k.file, k.loc, k.slug, k.name, k.why, 1, m.slug, m.name, m.acronym, ''
+                  FROM keys k JOIN mechanism m ON name_initials(m.name) = k.k
+                 WHERE k.kind = 'initials' AND m.slug <> k.slug
+                UNION ALL
+                SELECT k.file, k.loc, k.slug, k.name, k.why, 1, m.slug, m.name, m.acronym, ''
+                  FROM keys k JOIN mechanism m ON url_key(m.url) = k.k
+                 WHERE k.kind = 'url' AND m.slug <> k.slug
                 UNION ALL
                 SELECT n.file, n.loc, n.slug, n.name, 'a similar name', 2, m.slug, m.name, m.acronym, ''
                   FROM new_rows n JOIN mechanism m ON lower(m.name) % lower(n.name)

@@ -84,6 +84,22 @@ TEST_CASE("The estimator from one source gives the hand-computed value on a path
     CHECK(exact[2] == Approx(2.0 / 3.0));
 }
 
+TEST_CASE("On very large graphs the number of sources falls with the work budget, down to a floor")
+{
+    auto big = [](std::size_t vertices, std::size_t links) {
+        Linkage g;
+        g.id.resize(vertices);
+        g.links.resize(links);
+        return g;
+    };
+    // 100 000 vertices and 250 000 links: 256 searches fit the budget.
+    CHECK(betweenness_sources(big(100000, 250000)) == betweenness_samples);
+    // 200 000 + 300 000: the budget allows 200.
+    CHECK(betweenness_sources(big(200000, 300000)) == betweenness_budget / 500000);
+    // A million and 2.5 million: the floor.
+    CHECK(betweenness_sources(big(1000000, 2500000)) == betweenness_min_samples);
+}
+
 TEST_CASE("Above the exact limit, the sampled estimate finds the same top brokers")
 {
     auto g = random_graph(exact_betweenness_limit + 1000, 2500);
