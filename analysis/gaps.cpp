@@ -55,7 +55,8 @@ db::Params switches(const GapOptions& o)
 }
 
 /// The nodes in scope, in tree order, with their counts (analysis/coverage.hpp).
-void load_nodes(db::Transaction& tx, const GapOptions& o, const Coverage& cov, GapReport& r)
+/// Moves the mechanisms' descriptions out of `cov` into the report.
+void load_nodes(db::Transaction& tx, const GapOptions& o, Coverage& cov, GapReport& r)
 {
     if (o.under && tx.exec("SELECT 1 FROM issue_area WHERE code = $1", {*o.under}).empty())
         throw std::invalid_argument("unknown taxonomy code '" + *o.under + "' (see `govmap list areas`)");
@@ -116,8 +117,10 @@ void load_nodes(db::Transaction& tx, const GapOptions& o, const Coverage& cov, G
             n.counts["stakeholder"][code] = count;
         r.nodes.push_back(std::move(n));
     }
-    for (const auto& m : cov.mechanisms)
-        r.mechanisms[m.info.slug] = m.info;
+    for (auto& m : cov.mechanisms) {
+        std::string slug = m.info.slug;
+        r.mechanisms.emplace(std::move(slug), std::move(m.info));
+    }
 }
 
 void load_dimensions(db::Transaction& tx, const GapOptions& o, GapReport& r)
@@ -458,6 +461,9 @@ std::vector<Concern> merge(const GapReport& r)
         std::stable_sort(ordered.begin(), ordered.end(),
                          [&](const Finding* a, const Finding* b) { return rank(a) < rank(b); });
         std::vector<std::pair<std::string, std::vector<std::string>>> reasons;
+        // Where each template first appears: map-wide groups hold a finding
+        // per mechanism, and a search of `reasons` for each made them quadratic.
+        std::unordered_map<std::string, std::size_t> first_reason;
         for (const Finding* f : ordered) {
             if (severity_rank(f->severity) < severity_rank(c.severity))
                 c.severity = f->severity;
@@ -466,12 +472,13 @@ std::vector<Concern> merge(const GapReport& r)
             mechanisms.insert(f->mechanisms.begin(), f->mechanisms.end());
             if (f->reason.empty())
                 continue;
-            auto it = std::find_if(reasons.begin(), reasons.end(),
-                                   [&](const auto& p) { return p.first == f->reason && !f->subjects.empty(); });
-            if (it == reasons.end())
+            auto [first, fresh] = first_reason.try_emplace(f->reason, reasons.size());
+            if (fresh || f->subjects.empty()) {
                 reasons.push_back({f->reason, f->subjects});
-            else
-                it->second.insert(it->second.end(), f->subjects.begin(), f->subjects.end());
+            } else {
+                auto& subjects = reasons[first->second].second;
+                subjects.insert(subjects.end(), f->subjects.begin(), f->subjects.end());
+            }
         }
         for (const auto& [templ, subjects] : reasons) {
             std::string reason = templ;
