@@ -433,10 +433,17 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
                'URL ''' || s.url || ''' already belongs to source ''' || x.key || '''' AS message
           FROM stage_sources s JOIN source x ON x.url = s.url AND x.key <> s.key
          WHERE NOT s.derived ORDER BY s.file, s.loc)");
-    if (options.check_duplicates) {
-        std::string allowed = "{";
-        for (const auto& s : options.allow_duplicates)
-            allowed += (allowed.size() > 1 ? "," : "") + s;  // slugs: checked by the caller, no quoting needed
+    std::string allowed = "{";
+    for (const auto& s : options.allow_duplicates)
+        allowed += (allowed.size() > 1 ? "," : "") + s;  // slugs: checked by the caller, no quoting needed
+    // Only new mechanisms are checked; a re-import that adds none skips the
+    // keys of every staged row.
+    if (options.check_duplicates &&
+        tx.exec("SELECT EXISTS (SELECT 1 FROM stage_mechanisms s WHERE s.name IS NOT NULL AND s.op = 'upsert' "
+                "AND NOT (s.slug = ANY ($1::text[])) AND NOT EXISTS (SELECT 1 FROM mechanism m WHERE m.slug = s.slug)) "
+                "AS any_new",
+                {allowed + "}"})
+                .text(0, "any_new") == "t") {
         // Candidates for a similar name come from the trigram index on
         // lower(name) (migration 0008); probably_same_name() (0011) decides.
         tx.exec("SET LOCAL pg_trgm.similarity_threshold = 0.5");
