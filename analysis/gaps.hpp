@@ -1,5 +1,6 @@
 #pragma once
-// The gap analysis: coverage counted in SQL (migration 0004), the linkage
+// The gap analysis: coverage as the SQL functions define it (migration 0004
+// and successors; counted by analysis/coverage.hpp), the linkage
 // graph's analytics (graph/), and the findings and thresholds applied to
 // them, all read from one snapshot of the map into one GapReport.
 #include "queries/catalogue.hpp"

@@ -251,39 +251,52 @@ void add_problems(Batch& batch, db::Transaction& tx, const std::string& sql, con
 /// only if something is left, a search per new edge for the cycle it closes.
 void check_nesting(Batch& batch, db::Transaction& tx)
 {
-    auto staged = tx.exec(R"(
-        SELECT file, loc, "from", "to" FROM stage_relations
-         WHERE kind IN ('part_of', 'reports_to') AND op = 'upsert' AND "from" IS NOT NULL AND "to" IS NOT NULL
-           AND "from" <> "to"
-         ORDER BY file, loc)");
-    if (staged.empty())
-        return;
+    // The graph lives as integers: slugs once each in `id`, edges in one
+    // array, and the staged rows by their position (`ord`) only; the few that
+    // close a cycle are read back for their file and line. Holding the staged
+    // rows' text took 350 MB at a million mechanisms.
     std::unordered_map<std::string, int> id;
-    std::vector<std::vector<int>> out;
-    auto node = [&](const std::string& slug) {
-        auto [it, added] = id.emplace(slug, static_cast<int>(id.size()));
-        if (added)
-            out.emplace_back();
-        return it->second;
-    };
-    tx.copy_out("SELECT a.slug, b.slug FROM mechanism_relation r JOIN mechanism a ON a.id = r.from_id "
-                "JOIN mechanism b ON b.id = r.to_id WHERE r.kind IN ('part_of', 'reports_to')",
-                [&](const std::vector<db::Value>& row) {
-                    int f = node(*row[0]);
-                    int t = node(*row[1]);  // may grow `out`: take no reference into it before
-                    out[f].push_back(t);
-                });
+    auto node = [&](const std::string& slug) { return id.emplace(slug, static_cast<int>(id.size())).first->second; };
+    std::vector<std::pair<int, int>> edges;
     struct NewEdge {
         int from, to;
-        std::size_t row;
+        std::int64_t ord;
     };
     std::vector<NewEdge> added;
-    for (std::size_t i = 0; i < staged.size(); ++i) {
-        int f = node(staged.text(i, "from")), t = node(staged.text(i, "to"));
-        out[f].push_back(t);
-        added.push_back({f, t, i});
+    tx.copy_out(R"(SELECT ord, "from", "to" FROM stage_relations
+                    WHERE kind IN ('part_of', 'reports_to') AND op = 'upsert' AND "from" IS NOT NULL AND "to" IS NOT NULL
+                      AND "from" <> "to"
+                    ORDER BY file, loc)",
+                [&](const std::vector<db::Value>& row) {
+                    int f = node(*row[1]), t = node(*row[2]);
+                    added.push_back({f, t, std::stoll(*row[0])});
+                });
+    if (added.empty())
+        return;
+    tx.copy_out("SELECT a.slug, b.slug FROM mechanism_relation r JOIN mechanism a ON a.id = r.from_id "
+                "JOIN mechanism b ON b.id = r.to_id WHERE r.kind IN ('part_of', 'reports_to')",
+                [&](const std::vector<db::Value>& row) { edges.emplace_back(node(*row[0]), node(*row[1])); });
+    for (const auto& e : added)
+        edges.emplace_back(e.from, e.to);
+    // Compressed adjacency: the targets of u are target[first[u] .. first[u + 1]).
+    const std::size_t n = id.size();
+    std::vector<std::size_t> first(n + 1, 0);
+    for (const auto& [u, v] : edges)
+        ++first[static_cast<std::size_t>(u) + 1];
+    for (std::size_t u = 0; u < n; ++u)
+        first[u + 1] += first[u];
+    std::vector<int> target(edges.size());
+    {
+        std::vector<std::size_t> at(first.begin(), first.end() - 1);
+        for (const auto& [u, v] : edges)
+            target[at[static_cast<std::size_t>(u)]++] = v;
     }
-    const std::size_t n = out.size();
+    std::vector<std::pair<int, int>>().swap(edges);
+    auto out = [&](int u) {
+        return std::make_pair(target.begin() + static_cast<std::ptrdiff_t>(first[static_cast<std::size_t>(u)]),
+                              target.begin() + static_cast<std::ptrdiff_t>(first[static_cast<std::size_t>(u) + 1]));
+    };
+
     std::vector<char> reach(n, 0);
     std::vector<int> stack;
     for (const auto& e : added)
@@ -295,18 +308,18 @@ void check_nesting(Batch& batch, db::Transaction& tx)
     while (!stack.empty()) {
         int u = stack.back();
         stack.pop_back();
-        for (int v : out[u])
-            if (!reach[v]) {
-                reach[v] = 1;
+        for (auto [v, end] = out(u); v != end; ++v)
+            if (!reach[*v]) {
+                reach[*v] = 1;
                 ++reached;
-                stack.push_back(v);
+                stack.push_back(*v);
             }
     }
     std::vector<int> indeg(n, 0);
     for (std::size_t u = 0; u < n; ++u)
         if (reach[u])
-            for (int v : out[u])
-                ++indeg[v];
+            for (auto [v, end] = out(static_cast<int>(u)); v != end; ++v)
+                ++indeg[*v];
     for (std::size_t u = 0; u < n; ++u)
         if (reach[u] && indeg[u] == 0)
             stack.push_back(static_cast<int>(u));
@@ -315,13 +328,14 @@ void check_nesting(Batch& batch, db::Transaction& tx)
         int u = stack.back();
         stack.pop_back();
         ++peeled;
-        for (int v : out[u])
-            if (--indeg[v] == 0)
-                stack.push_back(v);
+        for (auto [v, end] = out(u); v != end; ++v)
+            if (--indeg[*v] == 0)
+                stack.push_back(*v);
     }
     if (peeled == reached)
         return;
     auto left = [&](int u) { return reach[u] && indeg[u] > 0; };
+    std::vector<std::int64_t> closing;
     for (const auto& e : added) {
         if (!left(e.from) || !left(e.to))
             continue;
@@ -333,18 +347,26 @@ void check_nesting(Batch& batch, db::Transaction& tx)
         while (!todo.empty() && !closes) {
             int u = todo.back();
             todo.pop_back();
-            for (int v : out[u])
-                if (left(v) && !seen[v]) {
-                    closes = closes || v == e.from;
-                    seen[v] = 1;
-                    todo.push_back(v);
+            for (auto [v, end] = out(u); v != end; ++v)
+                if (left(*v) && !seen[*v]) {
+                    closes = closes || *v == e.from;
+                    seen[*v] = 1;
+                    todo.push_back(*v);
                 }
         }
         if (closes)
-            batch.problem(staged.text(e.row, "file"), staged.text(e.row, "loc"), "to",
-                          "this relation would make '" + staged.text(e.row, "from") +
-                              "' nested inside itself (a part_of/reports_to cycle)");
+            closing.push_back(e.ord);
     }
+    std::string ords = "{";
+    for (auto o : closing)
+        ords += (ords.size() > 1 ? "," : "") + std::to_string(o);
+    auto rows = tx.exec(R"(SELECT file, loc, "from" FROM stage_relations s
+                            JOIN unnest($1::bigint[]) WITH ORDINALITY AS c(ord, n) ON c.ord = s.ord ORDER BY c.n)",
+                        {ords + "}"});
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        batch.problem(rows.text(i, "file"), rows.text(i, "loc"), "to",
+                      "this relation would make '" + rows.text(i, "from") +
+                          "' nested inside itself (a part_of/reports_to cycle)");
 }
 
 /// A record given twice in the files (by its key): reported at each later copy.

@@ -179,6 +179,23 @@ TEST_CASE("A relation that would close a part_of cycle with what the database ho
                {"relations.csv:2:to: this relation would make 'budapest' nested inside itself"});
 }
 
+TEST_CASE("A part_of cycle among the files' own relations names each of its rows, and only those")
+{
+    Fixture f;
+    auto out =
+        f.rejected({{"mechanisms.csv", mech_header + "ring-a,Ring A,forum,global,multistakeholder\n"
+                                                     "ring-b,Ring B,forum,global,multistakeholder\n"
+                                                     "ring-c,Ring C,forum,global,multistakeholder\n"},
+                    {"relations.csv", "from,kind,to\nring-a,part_of,ring-b\nring-a,cooperates_with,t-cy\n"
+                                      "ring-b,part_of,ring-c\nt-cy,reports_to,ring-a\nring-c,reports_to,ring-a\n"}},
+                   {"relations.csv:2:to: this relation would make 'ring-a' nested inside itself",
+                    "relations.csv:4:to: this relation would make 'ring-b' nested inside itself",
+                    "relations.csv:6:to: this relation would make 'ring-c' nested inside itself"});
+    // Line 5 nests t-cy under the ring without closing a cycle; line 3 is no nesting.
+    CHECK(out.err.find("relations.csv:5:") == std::string::npos);
+    CHECK(out.err.find("relations.csv:3:") == std::string::npos);
+}
+
 TEST_CASE("Over-long fields are rejected with the limit")
 {
     Fixture f;
