@@ -11,7 +11,7 @@ namespace govmap::db {
 
 namespace {
 
-constexpr std::uint64_t MiB = 1024 * 1024;
+constexpr std::uint64_t MiB = std::uint64_t{1024} * 1024;
 
 std::string size_text(std::uint64_t bytes)
 {
