@@ -523,6 +523,8 @@ void check_in_database(Batch& batch, db::Transaction& tx, const Options& options
                   FROM keys k JOIN others o ON o.kind = k.kind AND o.k = k.k AND o.slug <> k.slug
                  -- Two new rows of one batch: reported once, on the later slug.
                  WHERE NOT (o.staged AND o.slug > k.slug AND NOT o.stored)
+                -- Stored mechanisms: a branch per kind of key, each spelling out
+                -- its indexed expression so that the planner can use the index.
                 UNION ALL
                 SELECT k.file, k.loc, k.slug, k.name, k.why, 1, m.slug, m.name, m.acronym, ''
                   FROM keys k JOIN mechanism m ON dup_name(m.name) = k.k
