@@ -130,7 +130,8 @@ void add_db_commands(CLI::App& app, Context& ctx)
         "settings", "Compare the server's settings with those govmap advises for large maps (\"!\" marks a shortfall)");
     auto* conf = settings_cmd->add_flag("--conf", "Print the advised settings as postgresql.conf lines instead");
     settings_cmd->footer(
-        "govmap writes these settings into its embedded cluster at every start (shared_buffers is a sixteenth of "
+        "govmap writes these settings into its embedded cluster (govmap-tuning.conf) at every start (shared_buffers is "
+        "a sixteenth of "
         "RAM, at most 1GB; effective_cache_size half of RAM). A server of your own is left alone: put the lines of "
         "`govmap db settings --conf` in its postgresql.conf or use ALTER SYSTEM, then reload (restart for "
         "shared_buffers). Measurements: docs/benchmarks.md.");

@@ -242,6 +242,8 @@ void check_reachable(const fs::path& dir, const std::optional<Account>& account)
                     "e.g. under /var/lib or /srv");
 }
 
+const char* const tuning_include = "include_if_exists 'govmap-tuning.conf'";
+
 void initialise(const Layout& layout, const std::optional<Account>& account, const fs::path& bindir)
 {
     std::error_code ec;
@@ -260,35 +262,52 @@ void initialise(const Layout& layout, const std::optional<Account>& account, con
         fs::remove_all(layout.data, ec);
         throw Error("initdb failed for " + layout.data.string() + ":\n" + r.output);
     }
-    std::ofstream main(layout.data / "postgresql.conf", std::ios::app);
-    main << "\ninclude 'govmap.conf'\n";
-    if (!main)
-        throw Error("cannot write the configuration of " + layout.data.string());
-}
-
-/// govmap.conf, written at every start so that clusters made by earlier
-/// versions get today's settings: only a socket in the cluster's own 0700
-/// directory (peer authentication, write_access_rules), and the settings for
-/// govmap's workload (schema/tuning.hpp). `ALTER SYSTEM` overrides any of them.
-void write_server_settings(const Layout& layout, const std::optional<Account>& account)
-{
+    // Only a socket in the cluster's own 0700 directory, and peer
+    // authentication for the one OS user who runs govmap (write_access_rules).
+    // Written once: an administrator may edit it.
     fs::path conf = layout.data / "govmap.conf";
     {
         std::ofstream out(conf);
-        out << "# Written by govmap at every start; override with ALTER SYSTEM (postgresql.auto.conf).\n"
-            << "# The embedded cluster listens on a private Unix socket only.\n"
+        out << "# Written by govmap: the embedded cluster listens on a private Unix socket only.\n"
             << "listen_addresses = ''\n"
             << "port = 5432\n"
             << "unix_socket_directories = '" << layout.data.string() << "'\n"
             << "unix_socket_permissions = 0700\n"
-            << "max_connections = 50\n"
-            << "# For bulk imports and coverage queries over large maps (docs/benchmarks.md).\n";
+            << "max_connections = 50\n";
+        std::ofstream main(layout.data / "postgresql.conf", std::ios::app);
+        main << "\n" << tuning_include << "\ninclude 'govmap.conf'\n";
+        if (!out || !main)
+            throw Error("cannot write the configuration of " + layout.data.string());
+    }
+    chown_to(conf, account);
+}
+
+/// govmap-tuning.conf, the settings for govmap's workload (schema/tuning.hpp),
+/// rewritten at every start so that clusters made by earlier versions get
+/// today's; their postgresql.conf gets the include line then. Included before
+/// govmap.conf, so that its edits and `ALTER SYSTEM` both override these.
+void write_server_settings(const Layout& layout, const std::optional<Account>& account)
+{
+    fs::path conf = layout.data / "govmap-tuning.conf";
+    {
+        std::ofstream out(conf);
+        out << "# Written by govmap at every start, for bulk imports and coverage queries over large maps\n"
+            << "# (docs/benchmarks.md). Override in govmap.conf or with ALTER SYSTEM.\n";
         for (const auto& s : db::recommended_settings(db::physical_memory()))
             out << s.name << " = '" << s.value << "'  # " << s.why << "\n";
         if (!out)
             throw Error("cannot write the configuration of " + layout.data.string());
     }
     chown_to(conf, account);
+    fs::path main_conf = layout.data / "postgresql.conf";
+    std::ifstream in(main_conf);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    if (text.find(tuning_include) == std::string::npos) {
+        std::ofstream main(main_conf, std::ios::app);
+        main << "\n" << tuning_include << "\n";
+        if (!main)
+            throw Error("cannot write the configuration of " + layout.data.string());
+    }
 }
 
 /// Who may connect: the OS user running govmap, and nobody else, over the

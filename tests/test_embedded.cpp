@@ -101,7 +101,9 @@ void start_status_stop(const Home& home, const std::string& expected_server_user
     std::string text((std::istreambuf_iterator<char>(conf)), {});
     CHECK(text.find("listen_addresses = ''") != std::string::npos);
     // The workload's settings (schema/tuning.hpp) are in force, as status says.
-    CHECK(text.find("work_mem = '64MB'") != std::string::npos);
+    std::ifstream tuning(home.data() / "govmap-tuning.conf");
+    std::string tuned((std::istreambuf_iterator<char>(tuning)), {});
+    CHECK(tuned.find("work_mem = '64MB'") != std::string::npos);
     CHECK(home.field(home.run({"db", "status"}).out, "settings") == "as govmap advises for large maps");
 
     // The URL works for a libpq client, and the data persists across restarts.
@@ -149,6 +151,30 @@ TEST_CASE("As a normal user, db start creates and runs a cluster owned by that u
         Home home;
         start_status_stop(home, getpwuid(geteuid())->pw_name);
     }
+}
+
+TEST_CASE("A cluster made before the workload settings gets them at its next start")
+{
+    Home home;
+    REQUIRE(home.run({"db", "start"}).code == 0);
+    REQUIRE(home.run({"db", "stop"}).code == 0);
+    // As an earlier govmap left it: no tuning file, no include line.
+    fs::remove(home.data() / "govmap-tuning.conf");
+    fs::path main_conf = home.data() / "postgresql.conf";
+    std::string text;
+    {
+        std::ifstream in(main_conf);
+        text.assign((std::istreambuf_iterator<char>(in)), {});
+    }
+    const std::string include = "include_if_exists 'govmap-tuning.conf'";
+    auto at = text.find(include);
+    REQUIRE(at != std::string::npos);
+    text.erase(at, include.size());
+    std::ofstream(main_conf) << text;
+    REQUIRE(home.run({"db", "start"}).code == 0);
+    CHECK(fs::exists(home.data() / "govmap-tuning.conf"));
+    CHECK(home.field(home.run({"db", "status"}).out, "settings") == "as govmap advises for large maps");
+    CHECK(home.run({"db", "stop"}).code == 0);
 }
 
 TEST_CASE("A server killed without cleanup is detected as stopped and restarted")
