@@ -2,6 +2,7 @@
 #include "cli/changes.hpp"
 #include "cli/commands.hpp"
 #include "importer/records.hpp"
+#include "output/proposals.hpp"
 #include "review/review.hpp"
 #include "text/text.hpp"
 
@@ -18,21 +19,6 @@
 namespace govmap::cli {
 
 namespace {
-
-nlohmann::json proposal_json(const review::Proposal& p)
-{
-    auto opt = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
-    return {{"id", p.id},
-            {"summary", p.summary},
-            {"author", p.author},
-            {"created_at", p.created_at},
-            {"status", p.status},
-            {"decided_by", opt(p.decided_by)},
-            {"decided_at", opt(p.decided_at)},
-            {"note", opt(p.note)},
-            {"records", p.records},
-            {"changes", p.changes}};
-}
 
 std::string proposal_line(const review::Proposal& p)
 {
@@ -128,10 +114,7 @@ void add_review_commands(CLI::App& app, Context& ctx)
             o.mine = mine;
             auto proposals = review::list(tx, o);
             if (list_format == "json") {
-                auto out = nlohmann::json::array();
-                for (const auto& p : proposals)
-                    out.push_back(proposal_json(p));
-                fmt::print("{}\n", out.dump(2));
+                fmt::print("{}", output::proposals_json(proposals));
                 return;
             }
             for (const auto& p : proposals)
@@ -155,21 +138,7 @@ void add_review_commands(CLI::App& app, Context& ctx)
             auto tx = conn.begin(db::Isolation::snapshot);
             auto d = review::show(tx, id);
             if (show_format == "json") {
-                auto out = proposal_json(d.proposal);
-                out["records"] = nlohmann::json::array();
-                for (const auto& r : d.records) {
-                    nlohmann::json j{{"seq", r.seq}, {"type", r.type},         {"op", r.op},
-                                     {"key", r.key}, {"location", r.location}, {"stale", r.stale()}};
-                    j["base_version"] = r.base_version ? nlohmann::json(*r.base_version) : nlohmann::json();
-                    j["current_version"] = r.current_version ? nlohmann::json(*r.current_version) : nlohmann::json();
-                    j["fields"] = nlohmann::json::array();
-                    for (const auto& f : r.fields)
-                        j["fields"].push_back(field_json(f));
-                    out["records"].push_back(j);
-                }
-                out["possible_duplicates"] = d.duplicates;
-                out["sources"] = d.sources;
-                fmt::print("{}\n", out.dump(2));
+                fmt::print("{}", output::proposal_json(d));
                 return;
             }
             const auto& p = d.proposal;

@@ -20,5 +20,6 @@ void add_search_command(CLI::App& app, Context& ctx);
 void add_review_commands(CLI::App& app, Context& ctx);
 void add_edit_commands(CLI::App& app, Context& ctx);
 void add_evaluate_commands(CLI::App& app, Context& ctx);
+void add_serve_command(CLI::App& app, Context& ctx);
 
 }  // namespace govmap::cli

@@ -8,10 +8,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cstdlib>
-#include <ctime>
 
 namespace govmap::cli {
 
@@ -35,21 +32,11 @@ std::string check_text_option(const std::string& value, std::size_t max_length)
 
 std::optional<int> parse_as_of(const std::string& value)
 {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    int this_year = tm.tm_year + 1900;
-    if (value == "today" || value.empty())
-        return this_year;
-    if (value == "all")
-        return std::nullopt;
-    bool digits =
-        value.size() == 4 && std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); });
-    int year = digits ? std::stoi(value) : 0;
-    if (!digits || year < 1800 || year > this_year)
-        throw Failure(exit_usage,
-                      fmt::format("--as-of: '{}' is not a year from 1800 to {}, 'today' or 'all'", value, this_year));
-    return year;
+    try {
+        return text::parse_as_of(value);
+    } catch (const std::invalid_argument& e) {
+        throw Failure(exit_usage, "--as-of: " + std::string(e.what()));
+    }
 }
 
 db::Transaction Context::open_map(db::Connection& conn, bool include_proposed, bool writable) const
@@ -87,6 +74,16 @@ db::Connection Context::connect(bool require_current_schema) const
                 {std::to_string(static_cast<long>(*lock_timeout * 1000)) + "ms"});
     }
     return conn;
+}
+
+std::string Context::conninfo() const
+{
+    auto t = target();
+    if (t.origin != db::Origin::embedded)
+        return t.conninfo;
+    embedded::Cluster cluster(embedded::default_layout());
+    cluster.ensure_running([this](const std::string& m) { info("{}", m); });
+    return cluster.uri();
 }
 
 db::Connection Context::connect_unlimited(bool require_current_schema) const

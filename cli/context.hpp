@@ -62,6 +62,9 @@ struct Context {
     /// migrated when `require_current_schema` is set.
     db::Connection connect(bool require_current_schema = true) const;
     db::Connection connect_unlimited(bool require_current_schema) const;
+    /// The libpq connection string connect() uses (the embedded cluster's
+    /// socket, started on demand).
+    std::string conninfo() const;
 
     /// A read transaction on the accepted map, or on the map as if every open
     /// proposal were accepted (--include-proposed); says which proposals do not apply.

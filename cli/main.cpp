@@ -69,6 +69,7 @@ int run(int argc, char** argv)
     cli::add_edit_commands(app, ctx);
     cli::add_evaluate_commands(app, ctx);
     cli::add_review_commands(app, ctx);
+    cli::add_serve_command(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -222,6 +222,11 @@ ExportCounts export_graph(db::Transaction& tx, const ExportOptions& options, con
         begun = true;
     };
     queries::GraphVisitor visit;
+    if (options.max_nodes)
+        visit.selected = [&](long long nodes) {
+            if (nodes > static_cast<long long>(options.max_nodes))
+                throw TooManyNodes(nodes, options.max_nodes);
+        };
     visit.node = [&](const queries::GraphNode& row) {
         begin();
         NodeRecord n;
@@ -271,6 +276,13 @@ ExportCounts export_graph(db::Transaction& tx, const ExportOptions& options, con
     queries::read_graph(tx, options.filter, visit);
     writer->end();
     return counts;
+}
+
+TooManyNodes::TooManyNodes(long long nodes, std::size_t limit)
+    : std::runtime_error(fmt::format("the selection holds {} nodes, more than the limit of {}", nodes, limit)),
+      nodes(nodes),
+      limit(limit)
+{
 }
 
 }  // namespace govmap::output

@@ -9,6 +9,7 @@
 #include "schema/db.hpp"
 
 #include <ostream>
+#include <stdexcept>
 
 namespace govmap::output {
 
@@ -25,6 +26,17 @@ struct ExportOptions {
     /// attributes rating_<criterion> (the criterion key after the framework's).
     std::optional<std::string> framework;
     std::optional<std::string> assessor;
+    /// Refuse (TooManyNodes, before writing anything) a selection of more
+    /// nodes than this; 0: no limit.
+    std::size_t max_nodes = 0;
+};
+
+/// The selection holds more nodes than ExportOptions::max_nodes.
+class TooManyNodes : public std::runtime_error {
+public:
+    TooManyNodes(long long nodes, std::size_t limit);
+    long long nodes;
+    std::size_t limit;
 };
 
 struct ExportCounts {

@@ -40,17 +40,22 @@ Format parse_format(const std::string& name)
     return Format::table;
 }
 
+std::string result_json(const db::Result& r)
+{
+    auto rows = nlohmann::json::array();
+    for (const auto& row : r.rows) {
+        nlohmann::json obj = nlohmann::json::object();
+        for (std::size_t c = 0; c < r.columns.size(); ++c)
+            obj[r.columns[c]] = row[c] ? nlohmann::json(*row[c]) : nlohmann::json(nullptr);
+        rows.push_back(std::move(obj));
+    }
+    return rows.dump(2) + "\n";
+}
+
 void print_result(const db::Result& r, Format format, const std::string& shrink, std::size_t width)
 {
     if (format == Format::json) {
-        auto rows = nlohmann::json::array();
-        for (const auto& row : r.rows) {
-            nlohmann::json obj = nlohmann::json::object();
-            for (std::size_t c = 0; c < r.columns.size(); ++c)
-                obj[r.columns[c]] = row[c] ? nlohmann::json(*row[c]) : nlohmann::json(nullptr);
-            rows.push_back(std::move(obj));
-        }
-        fmt::print("{}\n", rows.dump(2));
+        fmt::print("{}", result_json(r));
         return;
     }
     if (format == Format::csv) {

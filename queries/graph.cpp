@@ -128,7 +128,7 @@ void select_nodes(db::Transaction& tx, const GraphFilter& o)
 
 }  // namespace
 
-void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& visit)
+void check_filter(db::Transaction& tx, const GraphFilter& o)
 {
     check_vocabulary(o.kinds, vocab::node_kind, "node kind");
     check_vocabulary(o.relations, vocab::edge_kind, "edge kind");
@@ -138,9 +138,16 @@ void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& v
         throw UnknownName("unknown taxonomy code '" + *o.under + "' (see `govmap list areas`)");
     if (o.region && tx.exec("SELECT 1 FROM region WHERE code = $1", {*o.region}).empty())
         throw UnknownName("unknown region '" + *o.region + "' (a region code such as western-africa)");
+}
+
+void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& visit)
+{
+    check_filter(tx, o);
     // COPY takes no parameters: the edges' year comes from this setting.
     tx.exec("SELECT set_config('govmap.as_of', $1, true)", {o.as_of ? std::to_string(*o.as_of) : std::string()});
     select_nodes(tx, o);
+    if (visit.selected)
+        visit.selected(std::stoll(tx.exec("SELECT count(*) AS n FROM export_node").text(0, "n")));
     // Keys are compared byte by byte so that every server orders them alike.
     tx.copy_out(R"(
         SELECT x.node_id, n.kind, n.key, n.label, n.level, n.scope, n.model, n.centrality, n.status,

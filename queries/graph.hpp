@@ -51,10 +51,17 @@ struct GraphEdge {
 };
 
 struct GraphVisitor {
+    /// Optional: told how many nodes the filter selected, before the first
+    /// node. It may throw to stop before anything is streamed.
+    std::function<void(long long)> selected;
     std::function<void(const GraphNode&)> node;
     std::function<void()> edges_begin;  ///< after the last node, before the first edge
     std::function<void(const GraphEdge&)> edge;
 };
+
+/// Throws UnknownName when the filter names a taxonomy node, region or
+/// vocabulary value the map does not have.
+void check_filter(db::Transaction& tx, const GraphFilter& filter);
 
 /// Checks the filter (UnknownName), selects its nodes into temporary tables
 /// of `tx` (which must allow writes to temporary tables) and streams the

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <stdexcept>
 
 namespace govmap::db {
 
@@ -59,6 +60,34 @@ Target resolve_target(const std::optional<std::string>& flag)
     if (libpq_environment_present())
         return {Origin::libpq_env, ""};
     return {Origin::embedded, ""};
+}
+
+std::string with_login(const std::string& conninfo, const std::string& user, const std::string& password)
+{
+    char* err = nullptr;
+    std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> parsed(PQconninfoParse(conninfo.c_str(), &err),
+                                                                        PQconninfoFree);
+    if (err)
+        PQfreemem(err);
+    if (!parsed)
+        throw std::invalid_argument("the connection string cannot be parsed");
+    // key='value', with \ and ' escaped as libpq's parser expects.
+    auto pair = [](const std::string& key, const std::string& value) {
+        std::string out = key + "='";
+        for (char c : value) {
+            if (c == '\\' || c == '\'')
+                out += '\\';
+            out += c;
+        }
+        return out + "' ";
+    };
+    std::string out;
+    for (auto* o = parsed.get(); o && o->keyword; ++o) {
+        std::string key = o->keyword;
+        if (key != "user" && key != "password" && o->val && *o->val)
+            out += pair(key, o->val);
+    }
+    return out + pair("user", user) + pair("password", password);
 }
 
 const char* origin_name(Origin origin)

@@ -33,6 +33,10 @@ std::string describe_conninfo(const std::string& conninfo);
 /// inside `message` by "***".
 std::string scrub_password(std::string message, const std::string& conninfo);
 
+/// `conninfo` (URI or key=value) as key=value text, with the user name and
+/// password replaced by these: a visitor's own login to the same database.
+std::string with_login(const std::string& conninfo, const std::string& user, const std::string& password);
+
 /// "--db", "GOVMAP_DB", "libpq environment", "embedded".
 const char* origin_name(Origin origin);
 

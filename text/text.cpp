@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <stdexcept>
 
 namespace govmap::text {
 
@@ -198,6 +201,25 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
 std::string count_of(long n, std::string_view one, std::string_view many)
 {
     return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+std::optional<int> parse_as_of(const std::string& value)
+{
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    int this_year = tm.tm_year + 1900;
+    if (value == "today" || value.empty())
+        return this_year;
+    if (value == "all")
+        return std::nullopt;
+    bool digits =
+        value.size() == 4 && std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); });
+    int year = digits ? std::stoi(value) : 0;
+    if (!digits || year < 1800 || year > this_year)
+        throw std::invalid_argument(
+            fmt::format("'{}' is not a year from 1800 to {}, 'today' or 'all'", value, this_year));
+    return year;
 }
 
 }  // namespace govmap::text

@@ -52,6 +52,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 /// misspelling (at most a third of the word's length, and at most 3, edits).
 std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
 
+/// An --as-of value: a year from 1800 to the current year, "today" or empty
+/// (the current year) or "all" (nullopt: no time filter). Throws
+/// std::invalid_argument naming the accepted values.
+std::optional<int> parse_as_of(const std::string& value);
+
 /// "1 mechanism", "3 mechanisms".
 std::string count_of(long n, std::string_view one, std::string_view many);
 
