@@ -223,9 +223,9 @@ ExportCounts export_graph(db::Transaction& tx, const ExportOptions& options, con
     };
     queries::GraphVisitor visit;
     if (options.max_nodes)
-        visit.selected = [&](long long nodes) {
+        visit.selected = [&](long long nodes, long long mechanisms) {
             if (nodes > static_cast<long long>(options.max_nodes))
-                throw TooManyNodes(nodes, options.max_nodes);
+                throw TooManyNodes(nodes, mechanisms, options.max_nodes);
         };
     visit.node = [&](const queries::GraphNode& row) {
         begin();
@@ -278,9 +278,10 @@ ExportCounts export_graph(db::Transaction& tx, const ExportOptions& options, con
     return counts;
 }
 
-TooManyNodes::TooManyNodes(long long nodes, std::size_t limit)
+TooManyNodes::TooManyNodes(long long nodes, long long mechanisms, std::size_t limit)
     : std::runtime_error(fmt::format("the selection holds {} nodes, more than the limit of {}", nodes, limit)),
       nodes(nodes),
+      mechanisms(mechanisms),
       limit(limit)
 {
 }

@@ -34,8 +34,8 @@ struct ExportOptions {
 /// The selection holds more nodes than ExportOptions::max_nodes.
 class TooManyNodes : public std::runtime_error {
 public:
-    TooManyNodes(long long nodes, std::size_t limit);
-    long long nodes;
+    TooManyNodes(long long nodes, long long mechanisms, std::size_t limit);
+    long long nodes, mechanisms;
     std::size_t limit;
 };
 

@@ -146,8 +146,11 @@ void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& v
     // COPY takes no parameters: the edges' year comes from this setting.
     tx.exec("SELECT set_config('govmap.as_of', $1, true)", {o.as_of ? std::to_string(*o.as_of) : std::string()});
     select_nodes(tx, o);
-    if (visit.selected)
-        visit.selected(std::stoll(tx.exec("SELECT count(*) AS n FROM export_node").text(0, "n")));
+    if (visit.selected) {
+        auto n = tx.exec("SELECT count(*) AS n, count(*) FILTER (WHERE node_id LIKE 'mechanism:%') AS m "
+                         "FROM export_node");
+        visit.selected(std::stoll(n.text(0, "n")), std::stoll(n.text(0, "m")));
+    }
     // Keys are compared byte by byte so that every server orders them alike.
     tx.copy_out(R"(
         SELECT x.node_id, n.kind, n.key, n.label, n.level, n.scope, n.model, n.centrality, n.status,

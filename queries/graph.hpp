@@ -51,9 +51,10 @@ struct GraphEdge {
 };
 
 struct GraphVisitor {
-    /// Optional: told how many nodes the filter selected, before the first
-    /// node. It may throw to stop before anything is streamed.
-    std::function<void(long long)> selected;
+    /// Optional: told how many nodes (and how many of them mechanisms) the
+    /// filter selected, before the first node. It may throw to stop before
+    /// anything is streamed.
+    std::function<void(long long nodes, long long mechanisms)> selected;
     std::function<void(const GraphNode&)> node;
     std::function<void()> edges_begin;  ///< after the last node, before the first edge
     std::function<void(const GraphEdge&)> edge;

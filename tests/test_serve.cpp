@@ -10,6 +10,7 @@
 #include "schema/settings.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/skip.hpp"
 #include "tests/support/tempdb.hpp"
 #include "text/text.hpp"
 #include "web/server.hpp"
@@ -190,6 +191,7 @@ TEST_CASE("The API answers what the command line answers, on a map whose answers
     CHECK(graph["too_many"] == true);
     CHECK(graph["limit"] == 5);
     CHECK(graph["nodes"].get<long>() > 5);
+    CHECK(graph["mechanisms"] == 3);
     ids = node_ids(graph["graph"]);
     CHECK(ids.size() == 8);
     for (const auto& id : ids)
@@ -424,4 +426,39 @@ TEST_CASE("Only loopback without --allow-remote; remote visitors log in over TLS
     } catch (...) {
         // Roles that still own rows in the test database go with the cluster.
     }
+}
+
+TEST_CASE("Every call in docs/openapi.yaml answers what the document says")
+{
+    std::string python;
+    for (const char* py : {"python3", "/usr/bin/python3"})
+        if (python.empty() && std::system((std::string(py) + " -c 'import yaml, jsonschema' 2>/dev/null").c_str()) == 0)
+            python = py;
+    if (!test::have_client("python3 with yaml and jsonschema", python.empty() ? "false" : "true",
+                           "python3-yaml python3-jsonschema"))
+        return;
+    Map m;
+    importer::Options p;
+    p.status = "proposed";
+    p.contributor = "alice";
+    REQUIRE(importer::import(
+                m.conn, {{"mechanisms.csv", "slug,name,kind,scope,model\nprop3,Third Forum,forum,global,multistakeholder\n",
+                          {}, {}}},
+                p)
+                .proposal);
+    Running s(m, loopback());
+    std::string source = GOVMAP_SOURCE_DIR;
+    std::string cmd = python + " " + source + "/tests/clients/check_api.py http://127.0.0.1:" + std::to_string(s.port) +
+                      " " + source + "/docs/openapi.yaml 2>&1";
+    std::string out;
+    FILE* f = popen(cmd.c_str(), "r");
+    REQUIRE(f);
+    char buf[4096];
+    for (std::size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;)
+        out.append(buf, n);
+    int status = pclose(f);
+    INFO(out);
+    CHECK(status == 0);
+    CHECK(out.find("ok GET /proposals/") != std::string::npos);
+    CHECK(out.find("FAIL") == std::string::npos);
 }

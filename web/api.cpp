@@ -195,6 +195,7 @@ void info(const httplib::Request& req, httplib::Response& res, Session& s)
 
 void list(const httplib::Request& req, httplib::Response& res, Session& s, queries::Listing what)
 {
+    // The names of govmap list's --area option.
     const char* under = what == queries::Listing::mechanisms ? "area" : "under";
     Query q(req, {under, "include-proposed", "limit", "offset"});
     auto tx = open_map(s, q.flag("include-proposed"));
@@ -252,7 +253,7 @@ void graph(const httplib::Request& req, httplib::Response& res, Session& s)
         auto tx = open_map(s, o.filter.include_proposed, true);
         output::export_graph(tx, o, nullptr, output::ExportFormat::cytoscape, out);
     } catch (const output::TooManyNodes& e) {
-        head = {{"too_many", true}, {"limit", e.limit}, {"nodes", e.nodes}};
+        head = {{"too_many", true}, {"limit", e.limit}, {"nodes", e.nodes}, {"mechanisms", e.mechanisms}};
         o.max_nodes = 0;
         o.filter.kinds = {"area"};
         out.str("");
@@ -500,6 +501,9 @@ void add_api_routes(httplib::Server& server, const Wrap& wrap)
                    list(req, res, s, queries::Listing::mechanisms);
                }));
     server.Get(R"(/api/v1/mechanisms/([^/]{1,200}))", route(mechanism));
+    server.Get("/api/v1/sources", route([](const httplib::Request& req, httplib::Response& res, Session& s) {
+                   list(req, res, s, queries::Listing::sources);
+               }));
     server.Get("/api/v1/search", route(search));
     server.Get("/api/v1/graph", route(graph));
     server.Get("/api/v1/gaps", route(gaps));
