@@ -10,13 +10,17 @@ const char* const subtree_cte = R"(
         SELECT c.descendant_id FROM issue_area_closure c JOIN issue_area a ON a.id = c.ancestor_id
          WHERE $1::text IS NULL OR a.code = $1))";
 
-const char* const areas_sql = R"(
+// Counted in one grouped join: a subquery per area read every link once per
+// area (90 s for 1 477 areas and 250 000 links).
+const char* const areas_sql = R"(,
+    counted AS (
+        SELECT c.ancestor_id AS id, count(DISTINCT ma.mechanism_id) AS mechanisms
+          FROM issue_area_closure c JOIN mechanism_area ma ON ma.area_id = c.descendant_id
+         WHERE c.ancestor_id IN (SELECT id FROM subtree) AND ma.review_status <> 'rejected'
+         GROUP BY c.ancestor_id)
     SELECT a.code, a.name, a.level::text AS level, p.code AS parent,
-           (SELECT count(DISTINCT ma.mechanism_id)
-              FROM issue_area_closure c JOIN mechanism_area ma ON ma.area_id = c.descendant_id
-             WHERE c.ancestor_id = a.id AND ma.review_status <> 'rejected')::text AS mechanisms,
-           a.review_status::text AS review
-      FROM issue_area a LEFT JOIN issue_area p ON p.id = a.parent_id
+           coalesce(n.mechanisms, 0)::text AS mechanisms, a.review_status::text AS review
+      FROM issue_area a LEFT JOIN issue_area p ON p.id = a.parent_id LEFT JOIN counted n ON n.id = a.id
      WHERE a.id IN (SELECT id FROM subtree)
      ORDER BY a.code)";
 

@@ -64,7 +64,12 @@ void select_nodes(db::Transaction& tx, const GraphFilter& o)
     // Mechanisms: those of the chosen scopes and models, operating in the
     // region, and covering the --under node (or something below it).
     tx.exec("CREATE TEMP TABLE export_mechanism (id bigint PRIMARY KEY) ON COMMIT DROP");
-    tx.exec(R"(
+    // Needed for mechanism nodes, and for the stakeholder groups and regions
+    // that a mechanism filter narrows; an areas-only selection skips it.
+    bool need_mechanisms =
+        kinds.count("mechanism") || (mechanism_filter && (kinds.count("stakeholder") || kinds.count("region")));
+    if (need_mechanisms)
+        tx.exec(R"(
         INSERT INTO export_mechanism
         SELECT m.id FROM mechanism m
          WHERE review_counts(m.review_status, $1::boolean)
@@ -109,17 +114,29 @@ void select_nodes(db::Transaction& tx, const GraphFilter& o)
                             l.kind, l.table, l.rank, l.link_table, l.link_column),
                 {proposed, filtered});
     }
-    // Drawing size: how many mechanisms cover an area; how many links other nodes have.
-    tx.exec(R"(
+}
+
+/// Drawing sizes: how many mechanisms cover an area; how many links other nodes have.
+void weigh_nodes(db::Transaction& tx, const GraphFilter& o)
+{
+    const std::set<std::string> kinds = o.kinds.empty() ? all_of(vocab::node_kind) : o.kinds;
+    db::Value proposed = std::string(o.include_proposed ? "true" : "false");
+    db::Value as_of = o.as_of ? db::Value(std::to_string(*o.as_of)) : db::Value{};
+    if (kinds.count("area"))
+        tx.exec(R"(
         UPDATE export_node x SET weight = c.n
           FROM (SELECT area_id, count(*) AS n FROM covering_mechanisms($1::boolean, false, false, $2::smallint)
                  GROUP BY area_id) c
          WHERE x.rank = 0 AND c.area_id = x.id)",
-            {proposed, as_of});
-    tx.exec(R"(
+                {proposed, as_of});
+    if (kinds.count("mechanism") || kinds.count("stakeholder") || kinds.count("region"))
+        tx.exec(R"(
         UPDATE export_node x SET weight = d.n
-          FROM (SELECT id, count(*) AS n FROM (SELECT source AS id FROM graph_edge UNION ALL
-                                               SELECT target FROM graph_edge) e GROUP BY id) d
+          FROM (SELECT id, count(*) AS n
+                  FROM (SELECT source AS id FROM graph_edge WHERE source IN (SELECT id FROM export_node WHERE rank > 0)
+                        UNION ALL
+                        SELECT target FROM graph_edge WHERE target IN (SELECT id FROM export_node WHERE rank > 0)) e
+                 GROUP BY id) d
          WHERE x.rank > 0 AND d.id = x.id)");
     const std::set<std::string> relations = o.relations.empty() ? all_of(vocab::edge_kind) : o.relations;
     tx.exec("INSERT INTO export_edge_kind SELECT unnest($1::text[])", {array_literal(relations)});
@@ -151,6 +168,7 @@ void read_graph(db::Transaction& tx, const GraphFilter& o, const GraphVisitor& v
                          "FROM export_node");
         visit.selected(std::stoll(n.text(0, "n")), std::stoll(n.text(0, "m")));
     }
+    weigh_nodes(tx, o);
     // Keys are compared byte by byte so that every server orders them alike.
     tx.copy_out(R"(
         SELECT x.node_id, n.kind, n.key, n.label, n.level, n.scope, n.model, n.centrality, n.status,
