@@ -284,10 +284,27 @@
     document.body.dataset.graph = 'ready';
   }
 
-  // The export's size, with a floor so that small nodes stay visible and clickable.
+  // The export's size, with a floor so that small nodes stay visible and clickable. On a big
+  // map a region can have tens of thousands of links: sizes of a kind whose largest passes
+  // MAX_NODE_SIZE are scaled down to it, keeping their order.
+  const MAX_TAXONOMY_DRAWN = 300;
+  const MIN_NODE_SIZE = 18;
+  const MAX_NODE_SIZE = 72;
+  let largestSize = {};
   function nodeSize(n) {
     const s = Number(n.data('size'));
-    return Number.isFinite(s) ? Math.max(18, s) : 20;
+    if (!Number.isFinite(s)) return 20;
+    const largest = largestSize[n.data('kind')] || s;
+    const scaled = largest > MAX_NODE_SIZE ? MIN_NODE_SIZE + (MAX_NODE_SIZE - MIN_NODE_SIZE) * (s / largest) : s;
+    return Math.max(MIN_NODE_SIZE, scaled);
+  }
+  function measureSizes(nodes) {
+    largestSize = {};
+    for (const n of nodes) {
+      const d = n.data || {};
+      const s = Number(d.size);
+      if (Number.isFinite(s)) largestSize[d.kind] = Math.max(largestSize[d.kind] || 0, s);
+    }
   }
 
   const CY_STYLE = [
@@ -357,6 +374,7 @@
       if (window.ResizeObserver) new ResizeObserver(() => cy.resize()).observe($('cy-wrap'));
     }
     cy.elements().remove();
+    measureSizes(nodes);
     cy.add(nodes.concat(elements.edges || []));
     applyParticipation(true);
     layout();
@@ -368,7 +386,10 @@
 
   function layout() {
     const n = cy.nodes(':visible').length;
-    const opts = n > 600
+    const level = { cluster: 3, area: 2, issue: 1 };
+    const opts = graphMode === 'areas'
+      ? { name: 'concentric', animate: false, concentric: (node) => level[node.data('level')] || 0, levelWidth: () => 1, minNodeSpacing: 6 }
+      : n > 600
       ? { name: 'concentric', animate: false, concentric: (node) => ({ area: 3, region: 1, stakeholder: 2 }[node.data('kind')] || 0), levelWidth: () => 1, minNodeSpacing: 4 }
       : { name: 'cose', animate: false, randomize: true, padding: 20, nodeRepulsion: () => 16000, idealEdgeLength: () => 70, nodeOverlap: 10 };
     cy.elements(':visible').layout(opts).run();
@@ -452,6 +473,10 @@
         }
       });
       cy.nodes('[kind = "region"], [kind = "stakeholder"]').forEach((n) => n.toggleClass('filtered', !keep.has(n.id())));
+      // A whole big taxonomy (hundreds of issues) is drawn as its clusters and areas; an area
+      // chosen from it shows its issues.
+      const issues = cy.nodes('[kind = "area"][level = "issue"]');
+      issues.toggleClass('filtered', graphMode === 'areas' && cy.nodes('[kind = "area"]').length > MAX_TAXONOMY_DRAWN);
     });
   }
 
