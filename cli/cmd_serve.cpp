@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <mutex>
 #include <pthread.h>
@@ -90,16 +91,19 @@ void add_serve_command(CLI::App& app, Context& ctx)
             } catch (const web::StartError& e) {
                 throw Failure(exit_usage, e.what());
             }
-            std::thread waiter([&server, stop_signals] {
-                int sig = 0;
-                sigwait(&stop_signals, &sig);
-                server.stop();
+            // Polls, so that it also ends when run() returns for another reason.
+            std::atomic<bool> serving{true};
+            std::thread waiter([&server, &serving, stop_signals] {
+                const timespec tick{0, 200'000'000};
+                while (serving)
+                    if (sigtimedwait(&stop_signals, nullptr, &tick) > 0) {
+                        server.stop();
+                        return;
+                    }
             });
-            fmt::print(stderr, "govmap: serving {}{} (Ctrl-C stops)\n", server.url(),
-                       o.read_only ? ", read-only" : "");
+            fmt::print(stderr, "govmap: serving {}{} (Ctrl-C stops)\n", server.url(), o.read_only ? ", read-only" : "");
             server.run();
-            // run() also returns when the server fails; wake the waiter either way.
-            pthread_kill(waiter.native_handle(), SIGTERM);
+            serving = false;
             waiter.join();
             ctx.info("govmap: stopped");
         };

@@ -78,10 +78,9 @@ struct Running {
     int port = 0;
     std::thread thread;
     Running(const Map& map, web::Options o)
-        : server(std::move(o),
-                 [conninfo = map.tdb.conninfo()](const std::optional<web::Login>& login) {
-                     return db::Connection(login ? db::with_login(conninfo, login->user, login->password) : conninfo);
-                 })
+        : server(std::move(o), [conninfo = map.tdb.conninfo()](const std::optional<web::Login>& login) {
+              return db::Connection(login ? db::with_login(conninfo, login->user, login->password) : conninfo);
+          })
     {
         port = server.bind();
         thread = std::thread([this] { server.run(); });
@@ -112,7 +111,7 @@ web::Options loopback()
 
 json get_json(httplib::Client& c, const std::string& path, int status = 200)
 {
-    auto r = c.Get(path.c_str());
+    auto r = c.Get(path);
     REQUIRE(r);
     INFO(path << " -> " << r->status << " " << r->body);
     REQUIRE(r->status == status);
@@ -298,8 +297,10 @@ TEST_CASE("A reviewer decides proposals through the API; a read-only server refu
     p.contributor = "alice";
     auto r = importer::import(
         m.conn,
-        {{"mechanisms.csv", "slug,name,kind,scope,model,founded\nprop1,Proposed Forum,forum,global,multistakeholder,2010\n",
-          {}, {}}},
+        {{"mechanisms.csv",
+          "slug,name,kind,scope,model,founded\nprop1,Proposed Forum,forum,global,multistakeholder,2010\n",
+          {},
+          {}}},
         p);
     REQUIRE(r.proposal);
     std::string id = std::to_string(*r.proposal);
@@ -310,8 +311,8 @@ TEST_CASE("A reviewer decides proposals through the API; a read-only server refu
         Running s(m, o);
         auto c = s.client();
         CHECK(get_json(c, "/api/v1/info")["can_review"] == false);
-        auto res = c.Post(("/api/v1/proposals/" + id + "/accept").c_str(), {{"X-Requested-With", "govmap"}}, "{}",
-                          "application/json");
+        auto res =
+            c.Post("/api/v1/proposals/" + id + "/accept", {{"X-Requested-With", "govmap"}}, "{}", "application/json");
         REQUIRE(res);
         CHECK(res->status == 403);
     }
@@ -331,18 +332,17 @@ TEST_CASE("A reviewer decides proposals through the API; a read-only server refu
     CHECK(get_json(c, "/api/v1/mechanisms/prop1?include-proposed=1")["name"] == "Proposed Forum");
 
     httplib::Headers h{{"X-Requested-With", "govmap"}};
-    auto res = c.Post(("/api/v1/proposals/" + id + "/reject").c_str(), h, "{}", "application/json");
+    auto res = c.Post("/api/v1/proposals/" + id + "/reject", h, "{}", "application/json");
     REQUIRE(res);
     CHECK(res->status == 400);  // a rejection needs a note
-    res = c.Post(("/api/v1/proposals/" + id + "/accept").c_str(), h, R"({"note":"checked the source"})",
-                 "application/json");
+    res = c.Post("/api/v1/proposals/" + id + "/accept", h, R"({"note":"checked the source"})", "application/json");
     REQUIRE(res);
     INFO(res->body);
     CHECK(res->status == 200);
     CHECK(json::parse(res->body)["status"] == "accepted");
     CHECK(json::parse(res->body)["decided_by"] == "tester");
     CHECK(get_json(c, "/api/v1/mechanisms/prop1")["name"] == "Proposed Forum");
-    res = c.Post(("/api/v1/proposals/" + id + "/accept").c_str(), h, "{}", "application/json");
+    res = c.Post("/api/v1/proposals/" + id + "/accept", h, "{}", "application/json");
     REQUIRE(res);
     CHECK(res->status == 409);  // no longer open
     CHECK(get_json(c, "/api/v1/proposals").empty());
@@ -377,7 +377,8 @@ TEST_CASE("Only loopback without --allow-remote; remote visitors log in over TLS
     p.status = "proposed";
     p.contributor = "alice";
     auto proposal = importer::import(
-        m.conn, {{"mechanisms.csv", "slug,name,kind,scope,model\nprop2,Second Forum,forum,global,multistakeholder\n", {}, {}}},
+        m.conn,
+        {{"mechanisms.csv", "slug,name,kind,scope,model\nprop2,Second Forum,forum,global,multistakeholder\n", {}, {}}},
         p);
     REQUIRE(proposal.proposal);
     std::string accept = "/api/v1/proposals/" + std::to_string(*proposal.proposal) + "/accept";
@@ -389,30 +390,30 @@ TEST_CASE("Only loopback without --allow-remote; remote visitors log in over TLS
     {
         Running s(m, o);
         httplib::SSLClient c("127.0.0.1", s.port);
-        c.set_ca_cert_path(cert.c_str());
+        c.set_ca_cert_path(cert);
         c.enable_server_certificate_verification(true);
         auto r = c.Get("/api/v1/info");
         REQUIRE(r);
         CHECK(r->status == 401);
         CHECK(r->get_header_value("WWW-Authenticate").find("Basic") != std::string::npos);
-        c.set_basic_auth(contributor.c_str(), "wrong");
+        c.set_basic_auth(contributor, "wrong");
         r = c.Get("/api/v1/info");
         REQUIRE(r);
         CHECK(r->status == 401);
 
-        c.set_basic_auth(contributor.c_str(), ("pw-" + contributor).c_str());
+        c.set_basic_auth(contributor, ("pw-" + contributor));
         r = c.Get("/api/v1/info");
         REQUIRE(r);
         REQUIRE(r->status == 200);
         CHECK(json::parse(r->body)["user"] == contributor);
         CHECK(json::parse(r->body)["can_review"] == false);
         httplib::Headers h{{"X-Requested-With", "govmap"}};
-        r = c.Post(accept.c_str(), h, "{}", "application/json");
+        r = c.Post(accept, h, "{}", "application/json");
         REQUIRE(r);
         CHECK(r->status == 403);
 
-        c.set_basic_auth(reviewer.c_str(), ("pw-" + reviewer).c_str());
-        r = c.Post(accept.c_str(), h, "{}", "application/json");
+        c.set_basic_auth(reviewer, ("pw-" + reviewer));
+        r = c.Post(accept, h, "{}", "application/json");
         REQUIRE(r);
         INFO(r->body);
         CHECK(r->status == 200);
@@ -441,10 +442,12 @@ TEST_CASE("Every call in docs/openapi.yaml answers what the document says")
     importer::Options p;
     p.status = "proposed";
     p.contributor = "alice";
-    REQUIRE(importer::import(
-                m.conn, {{"mechanisms.csv", "slug,name,kind,scope,model\nprop3,Third Forum,forum,global,multistakeholder\n",
-                          {}, {}}},
-                p)
+    REQUIRE(importer::import(m.conn,
+                             {{"mechanisms.csv",
+                               "slug,name,kind,scope,model\nprop3,Third Forum,forum,global,multistakeholder\n",
+                               {},
+                               {}}},
+                             p)
                 .proposal);
     Running s(m, loopback());
     std::string source = GOVMAP_SOURCE_DIR;

@@ -32,7 +32,7 @@ namespace {
 /// route takes: a misspelt parameter is an error, not silently ignored.
 class Query {
 public:
-    Query(const httplib::Request& req, std::set<std::string> allowed) : req_(req)
+    Query(const httplib::Request& req, const std::set<std::string>& allowed) : req_(req)
     {
         for (const auto& [key, value] : req.params) {
             if (!allowed.count(key))
@@ -45,11 +45,11 @@ public:
     }
     std::optional<std::string> value(const std::string& key) const
     {
-        if (!req_.has_param(key.c_str()))
+        if (!req_.has_param(key))
             return std::nullopt;
-        if (req_.get_param_value_count(key.c_str()) > 1)
+        if (req_.get_param_value_count(key) > 1)
             throw ApiError(400, "parameter '" + key + "' is given more than once");
-        auto v = req_.get_param_value(key.c_str());
+        auto v = req_.get_param_value(key);
         if (v.empty())
             return std::nullopt;
         return v;
@@ -80,16 +80,16 @@ public:
             used = 0;
         }
         if (used != v->size() || n < min || n > max)
-            throw ApiError(400, fmt::format("parameter '{}' is a whole number from {} to {}, not '{}'", key, min, max,
-                                            *v));
+            throw ApiError(400,
+                           fmt::format("parameter '{}' is a whole number from {} to {}, not '{}'", key, min, max, *v));
         return n;
     }
     /// Repeated (scope=a&scope=b) or comma-separated (scope=a,b).
     std::set<std::string> set(const std::string& key) const
     {
         std::set<std::string> out;
-        for (std::size_t i = 0; i < req_.get_param_value_count(key.c_str()); ++i) {
-            std::istringstream items(req_.get_param_value(key.c_str(), i));
+        for (std::size_t i = 0; i < req_.get_param_value_count(key); ++i) {
+            std::istringstream items(req_.get_param_value(key, i));
             for (std::string item; std::getline(items, item, ',');)
                 if (!item.empty())
                     out.insert(item);
@@ -116,7 +116,7 @@ private:
     const httplib::Request& req_;
 };
 
-void json(httplib::Response& res, std::string body) { res.set_content(std::move(body), "application/json"); }
+void json(httplib::Response& res, const std::string& body) { res.set_content(body, "application/json"); }
 
 /// The read snapshot every answer comes from, with open proposals applied
 /// for include-proposed (which needs the contributor role).
@@ -234,8 +234,8 @@ void search(const httplib::Request& req, httplib::Response& res, Session& s)
     }
     bool proposed = q.flag("include-proposed");
     auto tx = open_map(s, proposed);
-    json(res, output::result_json(queries::search_mechanisms(tx, *text, static_cast<int>(q.number("limit", 20, 1, 1000)),
-                                                             min_score, proposed)));
+    json(res, output::result_json(queries::search_mechanisms(
+                  tx, *text, static_cast<int>(q.number("limit", 20, 1, 1000)), min_score, proposed)));
 }
 
 /// The map view: the selection as Cytoscape.js JSON, or, past `max-nodes`,
@@ -333,8 +333,8 @@ void gaps(const httplib::Request& req, httplib::Response& res, Session& s)
     if (then)
         report.comparison = analysis::compare(*then, report, std::nullopt, o.compare_recorded);
     if (report_format != output::ReportFormat::json)
-        res.set_header("Content-Disposition", "attachment; filename=\"gaps." +
-                                                  std::string(format == "markdown" ? "md" : format) + "\"");
+        res.set_header("Content-Disposition",
+                       "attachment; filename=\"gaps." + std::string(format == "markdown" ? "md" : format) + "\"");
     res.set_content(output::render(report, report_format), f->second.second);
 }
 

@@ -223,8 +223,7 @@ struct Server::Impl {
         if (!options.allow_remote) {
             std::string host = req.get_header_value("Host");
             std::string p = ":" + std::to_string(port);
-            if (host != "127.0.0.1" + p && host != "localhost" + p && host != "[::1]" + p &&
-                host != options.host + p) {
+            if (host != "127.0.0.1" + p && host != "localhost" + p && host != "[::1]" + p && host != options.host + p) {
                 fail(res, 421, "this server answers only requests addressed to it on loopback");
                 return httplib::Server::HandlerResponse::Handled;
             }
@@ -232,11 +231,13 @@ struct Server::Impl {
         if (req.method == "POST") {
             if (req.get_header_value("X-Requested-With") != "govmap" ||
                 req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
-                fail(res, 403, "a change needs the headers X-Requested-With: govmap and Content-Type: application/json");
+                fail(res, 403,
+                     "a change needs the headers X-Requested-With: govmap and Content-Type: application/json");
                 return httplib::Server::HandlerResponse::Handled;
             }
             std::string origin = req.get_header_value("Origin");
-            if (!origin.empty() && origin != std::string(tls() ? "https://" : "http://") + req.get_header_value("Host")) {
+            if (!origin.empty() &&
+                origin != std::string(tls() ? "https://" : "http://") + req.get_header_value("Host")) {
                 fail(res, 403, "a change must come from this server's own page");
                 return httplib::Server::HandlerResponse::Handled;
             }
@@ -322,7 +323,7 @@ struct Server::Impl {
                 res.status = 304;
                 return;
             }
-            res.set_content(std::string(a.body), content_type_of(a.path).c_str());
+            res.set_content(std::string(a.body), content_type_of(a.path));
             return;
         }
         res.status = 404;
@@ -338,27 +339,30 @@ struct Server::Impl {
                                    {"Cross-Origin-Opener-Policy", "same-origin"},
                                    {"Cross-Origin-Resource-Policy", "same-origin"}});
         http->set_payload_max_length(options.max_body);
+        // Without it small answers wait for the client's delayed ACK (Nagle): 40 ms each.
+        http->set_tcp_nodelay(true);
+        http->set_keep_alive_max_count(100);
         http->set_read_timeout(10, 0);
         http->set_write_timeout(120, 0);
         std::size_t threads = std::max<std::size_t>(1, options.threads);
         http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-        http->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-            return screen(req, res);
-        });
+        http->set_pre_routing_handler(
+            [this](const httplib::Request& req, httplib::Response& res) { return screen(req, res); });
         http->set_logger([this](const httplib::Request& req, const httplib::Response& res) {
             log(fmt::format("{} {} {} {}", req.remote_addr, req.method, req.path, res.status));
         });
-        http->set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-            std::string what = "unknown error";
-            try {
-                std::rethrow_exception(ep);
-            } catch (const std::exception& e) {
-                what = e.what();
-            } catch (...) {
-            }
-            log(fmt::format("{} {}: {}", req.method, req.path, what));
-            fail(res, 500, "internal error (the server's log has the details)");
-        });
+        http->set_exception_handler(
+            [this](const httplib::Request& req, httplib::Response& res, const std::exception_ptr& ep) {
+                std::string what = "unknown error";
+                try {
+                    std::rethrow_exception(ep);
+                } catch (const std::exception& e) {
+                    what = e.what();
+                } catch (...) {
+                }
+                log(fmt::format("{} {}: {}", req.method, req.path, what));
+                fail(res, 500, "internal error (the server's log has the details)");
+            });
         http->set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
             if (!res.body.empty())
                 return;
@@ -373,9 +377,8 @@ struct Server::Impl {
         http->Get("/", [this](const httplib::Request& req, httplib::Response& res) {
             serve_asset(req, res, "/assets/index.html");
         });
-        http->Get(R"(/assets/[A-Za-z0-9_./-]+)", [this](const httplib::Request& req, httplib::Response& res) {
-            serve_asset(req, res, req.path);
-        });
+        http->Get(R"(/assets/[A-Za-z0-9_./-]+)",
+                  [this](const httplib::Request& req, httplib::Response& res) { serve_asset(req, res, req.path); });
         add_api_routes(*http, [this](const httplib::Request& req, httplib::Response& res, const Handler& h) {
             wrap(req, res, h);
         });
@@ -400,7 +403,9 @@ struct Server::Impl {
     }
 };
 
-Server::Server(Options options, Connector connect) : impl_(std::make_unique<Impl>(std::move(options), connect)) {}
+Server::Server(Options options, const Connector& connect) : impl_(std::make_unique<Impl>(std::move(options), connect))
+{
+}
 
 Server::~Server() = default;
 
@@ -426,11 +431,11 @@ int Server::bind()
     if (o.allow_remote)
         impl_->check_logins_are_checked();
     impl_->routes();
-    int port = o.port == 0 ? impl_->http->bind_to_any_port(o.host)
-                           : (impl_->http->bind_to_port(o.host, o.port) ? o.port : -1);
+    int port =
+        o.port == 0 ? impl_->http->bind_to_any_port(o.host) : (impl_->http->bind_to_port(o.host, o.port) ? o.port : -1);
     if (port <= 0)
-        throw StartError(fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)", o.host,
-                                     o.port));
+        throw StartError(
+            fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)", o.host, o.port));
     impl_->port = port;
     return port;
 }

@@ -58,7 +58,7 @@ bool is_loopback(const std::string& host);
 
 class Server {
 public:
-    Server(Options options, Connector connect);
+    Server(Options options, const Connector& connect);
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
