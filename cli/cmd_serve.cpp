@@ -74,6 +74,10 @@ void add_serve_command(CLI::App& app, Context& ctx)
                     std::lock_guard<std::mutex> lock(m);
                     fmt::print(stderr, "{}\n", line);
                 };
+            if (o.allow_remote && ctx.target().origin == db::Origin::embedded)
+                throw Failure(exit_usage, "--allow-remote: the embedded database has one user, you; visitors log in "
+                                          "as roles of a shared server (GOVMAP_DB or PG*, govmap user add; "
+                                          "docs/serve.md)");
             // The embedded cluster starts (and migrates) now, not on the first request.
             ctx.connect();
             std::string conninfo = ctx.conninfo();

@@ -280,9 +280,7 @@ ExportCounts export_graph(db::Transaction& tx, const ExportOptions& options, con
 
 TooManyNodes::TooManyNodes(long long nodes, long long mechanisms, std::size_t limit)
     : std::runtime_error(fmt::format("the selection holds {} nodes, more than the limit of {}", nodes, limit)),
-      nodes(nodes),
-      mechanisms(mechanisms),
-      limit(limit)
+      nodes(nodes), mechanisms(mechanisms), limit(limit)
 {
 }
 

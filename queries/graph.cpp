@@ -85,7 +85,7 @@ void select_nodes(db::Transaction& tx, const GraphFilter& o)
                  SELECT cm.mechanism_id FROM covering_mechanisms($1::boolean, false, false, $6::smallint, true) cm
                    JOIN issue_area u ON u.id = cm.area_id WHERE u.code = $5))
            AND existed_in(m.founded, m.ended, $6::smallint))",
-            {proposed, scopes, models, region, under, as_of});
+                {proposed, scopes, models, region, under, as_of});
     if (kinds.count("mechanism"))
         tx.exec("INSERT INTO export_node (id, node_id, rank) "
                 "SELECT m.id, 'mechanism:' || m.slug, 1 FROM mechanism m JOIN export_mechanism x ON x.id = m.id");

@@ -312,7 +312,7 @@ void write_server_settings(const Layout& layout, const std::optional<Account>& a
 
 /// Who may connect: the OS user running govmap, and nobody else, over the
 /// cluster's private socket only (peer authentication, mapped to the govmap
-/// roles, or the password of a role made by govmap user add; no host lines). Written at every start, so that clusters made by
+/// role; no host lines). Written at every start, so that clusters made by
 /// earlier versions (trust) are locked down too.
 void write_access_rules(const Layout& layout, const std::optional<Account>& account)
 {
@@ -327,10 +327,7 @@ void write_access_rules(const Layout& layout, const std::optional<Account>& acco
         std::ofstream h(hba, std::ios::trunc), i(ident, std::ios::trunc);
         h << "# Written by govmap at every start: only the OS user who runs govmap, over the cluster's\n"
           << "# private socket (peer authentication, mapped in pg_ident.conf). No TCP/IP.\n"
-          << "local all " << app_role << "," << superuser << " peer map=govmap\n"
-          << "# Roles made by `govmap user add` log in with their password (govmap serve --allow-remote\n"
-          << "# connects for its visitors); the socket's directory still admits only that OS user.\n"
-          << "local all all scram-sha-256\n";
+          << "local all all peer map=govmap\n";
         i << "# Written by govmap: the OS user who runs govmap connects as the application role\n"
           << "# (every command) or the superuser (setting the cluster up, migrations).\n"
           << "govmap " << client << " " << app_role << "\n"
