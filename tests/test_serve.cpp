@@ -164,6 +164,25 @@ TEST_CASE("The API answers what the command line answers, on a map whose answers
                 uncovered.insert(f["node"].get<std::string>());
     CHECK(uncovered == std::set<std::string>{"c.a2-area", "c.i2"});
 
+    // list-limit cuts the lists, never the counts: c.i1 has 2 covering mechanisms.
+    auto cut = get_json(c, "/api/v1/gaps?under=c&list-limit=1");
+    auto full = get_json(c, "/api/v1/gaps?under=c");
+    REQUIRE(cut["nodes"].size() == full["nodes"].size());
+    bool seen_i1 = false;
+    for (std::size_t i = 0; i < cut["nodes"].size(); ++i) {
+        const auto& n = cut["nodes"][i];
+        CHECK(n["covering"].size() <= 1);
+        CHECK(n["mechanisms"] == full["nodes"][i]["mechanisms"]);
+        if (n["code"] == "c.i1") {
+            seen_i1 = true;
+            CHECK(n["mechanisms"] == 2);
+            CHECK(full["nodes"][i]["covering"].size() == 2);
+        }
+    }
+    CHECK(seen_i1);
+    CHECK(cut["summary"] == full["summary"]);
+    CHECK(cut["findings"].size() == full["findings"].size());
+
     // One mechanism: govmap show --format json.
     auto detail = queries::find_mechanism(tx, "new1");
     REQUIRE(detail);
@@ -236,7 +255,7 @@ TEST_CASE("Requests are refused what they may not do, and input stays data")
     Map m;
     auto o = loopback();
     o.rate = 1;
-    o.burst = 2;
+    o.burst = 3;
     o.max_body = 1024;
     Running s(m, o);
     auto c = s.client();
@@ -248,6 +267,13 @@ TEST_CASE("Requests are refused what they may not do, and input stays data")
     CHECK(r->get_header_value("Content-Security-Policy").find("unsafe") == std::string::npos);
     CHECK(r->get_header_value("X-Content-Type-Options") == "nosniff");
     CHECK_FALSE(r->has_header("Access-Control-Allow-Origin"));
+
+    // Brotli (httplib's slowest setting, seconds on a big report) is never chosen; gzip is.
+    c.set_decompress(false);
+    r = c.Get("/assets/vendor/cytoscape.min.js", {{"Accept-Encoding", "br, gzip"}});
+    REQUIRE(r);
+    CHECK(r->get_header_value("Content-Encoding") == "gzip");
+    CHECK(r->body.size() < 200000);  // 435 649 bytes plain
 
     // Another host name (DNS rebinding) is not answered.
     r = c.Get("/api/v1/info", {{"Host", "attacker.example"}});

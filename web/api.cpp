@@ -265,12 +265,42 @@ void graph(const httplib::Request& req, httplib::Response& res, Session& s)
     json(res, body + ",\"graph\":" + out.str() + "}\n");
 }
 
+/// The page's `list-limit`: a finding about a big map names every mechanism it
+/// concerns (27 MB of findings for 100 000 mechanisms), more than a browser
+/// should parse to show a paragraph. Lists are cut to `n` items, the last
+/// reason saying how many were left out; counts are never cut.
+void limit_lists(analysis::GapReport& report, std::size_t n)
+{
+    for (auto& node : report.nodes)
+        if (node.covering.size() > n)
+            node.covering.resize(n);
+    for (auto& c : report.concerns) {
+        std::size_t left_out = 0;
+        if (c.mechanisms.size() > n) {
+            left_out = c.mechanisms.size() - n;
+            c.mechanisms.resize(n);
+        }
+        if (c.reasons.size() > n)
+            c.reasons.resize(n);
+        const std::size_t detail_chars = 200 * n;
+        if (c.detail.size() > detail_chars) {
+            // Cut at a character boundary, never inside a UTF-8 sequence.
+            std::size_t cut = detail_chars;
+            while (cut > 0 && (static_cast<unsigned char>(c.detail[cut]) & 0xC0) == 0x80)
+                --cut;
+            c.detail = c.detail.substr(0, cut) + "…";
+        }
+        if (left_out)
+            c.reasons.push_back(fmt::format("… and {} more mechanisms (list-limit={})", left_out, n));
+    }
+}
+
 /// The options of govmap gaps, by the same names.
 void gaps(const httplib::Request& req, httplib::Response& res, Session& s)
 {
     Query q(req, {"format", "csv", "level", "under", "by-region", "strict-regions", "include-proposed", "active-only",
                   "as-of", "compare", "with-observatories", "primary-only", "min-mechanisms", "max-depth", "brokers",
-                  "framework", "assessor", "kinds"});
+                  "framework", "assessor", "kinds", "list-limit"});
     analysis::GapOptions o;
     o.level = q.value("level");
     if (o.level && *o.level != "cluster" && *o.level != "area" && *o.level != "issue")
@@ -332,6 +362,8 @@ void gaps(const httplib::Request& req, httplib::Response& res, Session& s)
     auto report = analysis::analyse(tx, o);
     if (then)
         report.comparison = analysis::compare(*then, report, std::nullopt, o.compare_recorded);
+    if (auto n = q.number("list-limit", 0, 0, 1000000); n > 0)
+        limit_lists(report, static_cast<std::size_t>(n));
     if (report_format != output::ReportFormat::json)
         res.set_header("Content-Disposition",
                        "attachment; filename=\"gaps." + std::string(format == "markdown" ? "md" : format) + "\"");

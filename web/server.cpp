@@ -208,8 +208,25 @@ struct Server::Impl {
     /// their host are answered (DNS rebinding), and writes need a header that
     /// a form cannot send and that a cross-site script may not add without
     /// this server's consent (CORS), which it never gives.
+    /// cpp-httplib compresses with Brotli whenever a client accepts it, at
+    /// Brotli's slowest setting: 1 s for cytoscape.js and seconds more for a
+    /// big report, on every request. Gzip costs a few milliseconds, so the
+    /// server offers only that. (httplib hands the pre-routing handler its
+    /// own, non-const request as const.)
+    static void prefer_gzip(const httplib::Request& req)
+    {
+        auto& headers = const_cast<httplib::Request&>(req).headers;
+        auto it = headers.find("Accept-Encoding");
+        if (it == headers.end())
+            return;
+        std::string accepted = it->second.find("gzip") != std::string::npos ? "gzip" : "identity";
+        headers.erase("Accept-Encoding");
+        headers.emplace("Accept-Encoding", accepted);
+    }
+
     httplib::Server::HandlerResponse screen(const httplib::Request& req, httplib::Response& res)
     {
+        prefer_gzip(req);
         if (req.method != "GET" && req.method != "HEAD" && req.method != "POST") {
             res.set_header("Allow", "GET, HEAD, POST");
             fail(res, 405, "method not allowed");

@@ -288,6 +288,10 @@
   // map a region can have tens of thousands of links: sizes of a kind whose largest passes
   // MAX_NODE_SIZE are scaled down to it, keeping their order.
   const MAX_TAXONOMY_DRAWN = 300;
+  const GAP_LIST_LIMIT = 100;
+  const GAP_ROWS_SHOWN = 300;
+  const GAP_FINDINGS_SHOWN = 200;
+  let gapsShowAll = false;
   const MIN_NODE_SIZE = 18;
   const MAX_NODE_SIZE = 72;
   let largestSize = {};
@@ -727,6 +731,7 @@
   async function loadGaps(key) {
     const seq = ++gapsSeq;
     gapsKey = key;
+    gapsShowAll = false;
     document.body.dataset.gaps = 'loading';
     $('gaps-settings').textContent = 'Loading…';
     if (state.kinds === 'none') {
@@ -736,7 +741,9 @@
     }
     let r;
     try {
-      r = await api('/api/v1/gaps' + (key ? '?' + key : ''));
+      // The report's lists are cut for the browser (the counts are not): a finding about a big
+      // map names every mechanism it concerns.
+      r = await api('/api/v1/gaps?' + (key ? key + '&' : '') + 'list-limit=' + GAP_LIST_LIMIT);
     } catch (e) {
       if (seq !== gapsSeq) return;
       gapsKey = null;
@@ -805,7 +812,10 @@
     table.append(el('thead', null, head));
     const tbody = el('tbody');
     const depth = { cluster: 0, area: 1, issue: 2 };
-    for (const n of nodes) {
+    // A big taxonomy is shown a page at a time: a browser lays out a table of 1 500 rows and
+    // 45 columns slowly, and nobody reads it at once.
+    const shownNodes = gapsShowAll ? nodes : nodes.slice(0, GAP_ROWS_SHOWN);
+    for (const n of shownNodes) {
       const link = el('a', { href: urlFor(Object.assign({}, state, { view: 'map', under: n.code, m: '' })), class: 'node-link', title: n.code }, n.name);
       link.addEventListener('click', (ev) => { if (ev.button !== 0 || ev.ctrlKey || ev.metaKey) return; ev.preventDefault(); navigate({ view: 'map', under: n.code, m: '' }); });
       const th = el('th', { scope: 'row', class: 'node level-' + n.level }, link);
@@ -821,12 +831,25 @@
     }
     table.append(tbody);
     if (!nodes.length) table.append(el('caption', null, 'No nodes.'));
+    const findings = r.findings || [];
+    const more = $('gaps-more');
+    clear(more);
+    if (shownNodes.length < nodes.length || (!gapsShowAll && findings.length > GAP_FINDINGS_SHOWN)) {
+      const button = el('button', { type: 'button', id: 'gaps-show-all' },
+        `Show all ${nodes.length} nodes and ${findings.length} findings`);
+      button.addEventListener('click', () => { gapsShowAll = true; drawGaps(r); });
+      more.append(el('span', null, `Showing the first ${shownNodes.length} nodes and ` +
+        `${Math.min(findings.length, GAP_FINDINGS_SHOWN)} findings. `), button);
+      more.hidden = false;
+    } else {
+      more.hidden = true;
+    }
 
     // findings
     const nameOf = new Map(nodes.map((n) => [n.code, n.name]));
     const ol = $('findings');
     clear(ol);
-    (r.findings || []).forEach((f, i) => {
+    (gapsShowAll ? findings : findings.slice(0, GAP_FINDINGS_SHOWN)).forEach((f, i) => {
       const kinds = f.kinds || [];
       const li = el('li', { class: `finding severity-${f.severity} basis-${f.basis}`, id: 'finding-' + i,
         dataset: { node: f.node || '', kinds: kinds.join(' '), severity: f.severity, basis: f.basis } });
