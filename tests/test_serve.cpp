@@ -315,7 +315,7 @@ TEST_CASE("Bad parameters, injected SQL and oversized bodies get clear errors")
     CHECK(r->status == 405);
 }
 
-TEST_CASE("A reviewer decides proposals through the API; a read-only server refuses")
+TEST_CASE("A reviewer decides proposals through the API, and a read-only server refuses")
 {
     Map m;
     importer::Options p;
@@ -374,7 +374,7 @@ TEST_CASE("A reviewer decides proposals through the API; a read-only server refu
     CHECK(get_json(c, "/api/v1/proposals").empty());
 }
 
-TEST_CASE("Only loopback without --allow-remote; remote visitors log in over TLS as their own role")
+TEST_CASE("Only loopback without --allow-remote, and remote visitors log in over TLS as their own role")
 {
     Map m;
     {
