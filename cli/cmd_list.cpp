@@ -12,10 +12,10 @@ void add_list_commands(CLI::App& app, Context& ctx)
 {
     static std::string what, area, format = "table";
     static bool list_proposed = false, show_proposed = false;
-    auto* list = app.add_subcommand("list", "List areas, mechanisms or sources");
-    list->add_option("what", what, "areas, mechanisms or sources")
+    auto* list = app.add_subcommand("list", "List areas, mechanisms, sources or regions");
+    list->add_option("what", what, "areas, mechanisms, sources or regions")
         ->required()
-        ->check(CLI::IsMember({"areas", "mechanisms", "sources"}));
+        ->check(CLI::IsMember({"areas", "mechanisms", "sources", "regions"}));
     list->add_flag("--include-proposed", list_proposed, "The map as if every open proposal were accepted");
     list->add_option("--area", area, "Only this taxonomy node and what lies under it")->type_name("CODE");
     list->add_option("--format", format, "Output format")
@@ -27,6 +27,7 @@ void add_list_commands(CLI::App& app, Context& ctx)
             auto tx = ctx.open_map(conn, list_proposed);
             auto listing = what == "areas"        ? queries::Listing::areas
                            : what == "mechanisms" ? queries::Listing::mechanisms
+                           : what == "regions"    ? queries::Listing::regions
                                                   : queries::Listing::sources;
             db::Result r;
             try {
@@ -40,6 +41,8 @@ void add_list_commands(CLI::App& app, Context& ctx)
                     r = output::narrow(r, {"code", "level", "mechanisms", "name"});
                 else if (listing == queries::Listing::mechanisms)
                     r = output::narrow(r, {"slug", "name", "scope", "model", "centrality"});
+                else if (listing == queries::Listing::regions)
+                    r = output::narrow(r, {"code", "name", "parent", "mechanisms"});
                 else
                     r = output::narrow(r, {"key", "title", "cited"});
             }

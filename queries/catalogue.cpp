@@ -51,6 +51,19 @@ const char* const sources_sql = R"(
                     SELECT ma.source_id FROM mechanism_area ma WHERE ma.area_id IN (SELECT id FROM subtree))
      ORDER BY s.key)";
 
+// Regions with the mechanisms operating in them or in a region inside them
+// (as `govmap export --region` selects them).
+const char* const regions_sql = R"(,
+    counted AS (
+        SELECT rc.ancestor_id AS id, count(DISTINCT mr.mechanism_id) AS mechanisms
+          FROM mechanism_region mr JOIN region_closure rc ON rc.descendant_id = mr.region_id
+         WHERE mr.review_status <> 'rejected'
+         GROUP BY rc.ancestor_id)
+    SELECT r.code, r.name, p.code AS parent, r.m49, coalesce(n.mechanisms, 0)::text AS mechanisms,
+           r.review_status::text AS review
+      FROM region r LEFT JOIN region p ON p.id = r.parent_id LEFT JOIN counted n ON n.id = r.id
+     ORDER BY r.code)";
+
 }  // namespace
 
 db::Result list(db::Transaction& tx, Listing what, const std::optional<std::string>& under)
@@ -58,7 +71,12 @@ db::Result list(db::Transaction& tx, Listing what, const std::optional<std::stri
     db::Value code = under ? db::Value(*under) : db::Value{};
     if (under && tx.exec("SELECT 1 FROM issue_area WHERE code = $1", {code}).empty())
         throw UnknownName("unknown area code '" + *under + "' (see `govmap list areas`)");
-    const char* body = what == Listing::areas ? areas_sql : what == Listing::mechanisms ? mechanisms_sql : sources_sql;
+    if (under && what == Listing::regions)
+        throw UnknownName("regions are not listed under a taxonomy node (leave out the area)");
+    const char* body = what == Listing::areas        ? areas_sql
+                       : what == Listing::mechanisms ? mechanisms_sql
+                       : what == Listing::regions    ? regions_sql
+                                                     : sources_sql;
     return tx.exec(std::string(subtree_cte) + body, {code});
 }
 

@@ -9,10 +9,11 @@
 
 namespace govmap::queries {
 
-enum class Listing { areas, mechanisms, sources };
+enum class Listing { areas, mechanisms, sources, regions };
 
 /// Every area, mechanism or source, or only those under the taxonomy node
-/// `under` (throws UnknownName when no node has that code). Rows are sorted
+/// `under` (throws UnknownName when no node has that code); every region
+/// (`under` does not apply) with the mechanisms operating in it or inside it. Rows are sorted
 /// by their key; every column is text.
 db::Result list(db::Transaction& tx, Listing what, const std::optional<std::string>& under);
 

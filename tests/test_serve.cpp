@@ -223,7 +223,19 @@ TEST_CASE("The API answers what the command line answers, on a map whose answers
     REQUIRE(listed.size() == 1);
     CHECK(listed[0]["slug"] == "d1");
     CHECK(get_json(c, "/api/v1/mechanisms?limit=2&offset=2").size() == 1);
-    CHECK(get_json(c, "/api/v1/areas?under=d").size() == 3);
+    CHECK(get_json(c, "/api/v1/areas?area=d").size() == 3);
+    // Regions with the mechanisms operating in them or inside them: new1 operates in europe.
+    bool europe = false;
+    for (const auto& r : get_json(c, "/api/v1/regions"))
+        if (r["code"] == "europe") {
+            europe = true;
+            CHECK(r["mechanisms"] == "1");
+        } else if (r["code"] == "world") {
+            CHECK(r["mechanisms"] == "1");  // europe lies inside the world
+        } else if (r["code"] == "africa") {
+            CHECK(r["mechanisms"] == "0");
+        }
+    CHECK(europe);
 }
 
 TEST_CASE("An export streams the same file the command line writes")

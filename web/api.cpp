@@ -195,11 +195,12 @@ void info(const httplib::Request& req, httplib::Response& res, Session& s)
 
 void list(const httplib::Request& req, httplib::Response& res, Session& s, queries::Listing what)
 {
-    // The names of govmap list's --area option.
-    const char* under = what == queries::Listing::mechanisms ? "area" : "under";
-    Query q(req, {under, "include-proposed", "limit", "offset"});
+    // `area` is govmap list's --area; regions are not listed under an area.
+    Query q(req, what == queries::Listing::regions
+                     ? std::set<std::string>{"include-proposed", "limit", "offset"}
+                     : std::set<std::string>{"area", "include-proposed", "limit", "offset"});
     auto tx = open_map(s, q.flag("include-proposed"));
-    json(res, output::result_json(page(queries::list(tx, what, q.value(under)), q)));
+    json(res, output::result_json(page(queries::list(tx, what, q.value("area")), q)));
 }
 
 void mechanism(const httplib::Request& req, httplib::Response& res, Session& s)
@@ -535,6 +536,9 @@ void add_api_routes(httplib::Server& server, const Wrap& wrap)
     server.Get(R"(/api/v1/mechanisms/([^/]{1,200}))", route(mechanism));
     server.Get("/api/v1/sources", route([](const httplib::Request& req, httplib::Response& res, Session& s) {
                    list(req, res, s, queries::Listing::sources);
+               }));
+    server.Get("/api/v1/regions", route([](const httplib::Request& req, httplib::Response& res, Session& s) {
+                   list(req, res, s, queries::Listing::regions);
                }));
     server.Get("/api/v1/search", route(search));
     server.Get("/api/v1/graph", route(graph));

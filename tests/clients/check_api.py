@@ -97,6 +97,8 @@ call("get", "/areas?limit=5", expect=200)
 call("get", "/areas?undr=x", expect=400)
 mechanisms = call("get", "/mechanisms", expect=200) or []
 call("get", "/sources?limit=3", expect=200)
+call("get", "/regions", expect=200)
+call("get", "/areas?area=no-such-area", expect=400)
 if mechanisms:
     call("get", "/mechanisms/" + mechanisms[0]["slug"], expect=200)
 call("get", "/mechanisms/no-such-mechanism", expect=404)

@@ -260,6 +260,23 @@ async function main() {
     await page.selectOption('#f-participation', '');
     await page.waitForURL((u) => !new URL(u).searchParams.has('participation'));
 
+    // ---------------------------------------------------------------- region (server-side)
+    // By hand from the fixture's regions: in Europe are sable-network (europe) and vireo-body
+    // (western-europe, which lies within europe); in Africa only umber-forum.
+    await page.goto(BASE + '?view=map&region=europe');
+    await idle();
+    const inEurope = await nodeIds('mechanism');
+    ok(sameSet(inEurope, ['mechanism:sable-network', 'mechanism:vireo-body']),
+      'a shared URL with region=europe draws the mechanisms operating in Europe or inside it', inEurope);
+    ok((await page.inputValue('#f-region')) === 'europe', 'the region menu shows the region of the URL', await page.inputValue('#f-region'));
+    await page.selectOption('#f-region', 'africa');
+    await page.waitForURL((u) => new URL(u).searchParams.get('region') === 'africa');
+    await idle();
+    const inAfrica = await nodeIds('mechanism');
+    ok(sameSet(inAfrica, ['mechanism:umber-forum']), 'choosing Africa in the region menu draws only umber-forum', inAfrica);
+    await page.goto(BASE + '?view=map&under=' + CLUSTER);
+    await idle();
+
     // ---------------------------------------------------------------- export link
     const href = await page.getAttribute('#export-link', 'href');
     ok(href.startsWith('/api/v1/export?') && href.includes('under=' + CLUSTER), 'the export link carries the current filters', href);

@@ -90,7 +90,7 @@
   let state = readUrl();
   let info = null;
   let areas = [];           // taxonomy nodes from /api/v1/areas
-  const regionNames = new Map();  // region code -> name, gathered from graphs
+  const regionNames = new Map();  // region code -> name: /api/v1/regions, and the graphs drawn
 
   function readUrl() {
     const q = new URLSearchParams(location.search);
@@ -1111,6 +1111,11 @@
     if (state.view === 'review' && !canSee) state.view = 'map';
     try {
       areas = await api('/api/v1/areas') || [];
+      // Every region in which some mechanism operates, whatever the current selection draws.
+      for (const r of await api('/api/v1/regions') || []) {
+        if (Number(r.mechanisms) > 0) regionNames.set(r.code, r.name);
+      }
+      refillRegions();
     } catch (e) {
       showError('Could not load the taxonomy: ' + e.message);
     }
